@@ -1,2 +1,3 @@
 export * from './languages.js';
 export * from './registry.js';
+export * from './validation.js';
