@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { TObject } from '@sinclair/typebox';
+import { loadConfig, type LoadConfigOptions } from './load-config.js';
+
+/** Injection token of the validated configuration: `@Inject(CONFIG) config: ConfigOf<typeof MySchema>`. */
+export const CONFIG = Symbol.for('@xreason/config');
+
+@Module({})
+export class ConfigModule {
+  /**
+   * Provides the configuration under CONFIG to the whole application. It is loaded when the
+   * application starts (not when the module is declared), so a bad configuration stops start-up with
+   * one ConfigError.
+   */
+  static forRoot<T extends TObject>(schema: T, options: LoadConfigOptions): DynamicModule {
+    return {
+      module: ConfigModule,
+      global: true,
+      providers: [{ provide: CONFIG, useFactory: () => loadConfig(schema, options) }],
+      exports: [CONFIG],
+    };
+  }
+}
