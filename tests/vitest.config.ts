@@ -1,3 +1,4 @@
 import { projectTestConfig } from '../vitest.shared.js';
 
-export default projectTestConfig(import.meta.dirname);
+// Cross-project tests live in folders by subject (lint/, cli/, kafka/), not under src/.
+export default projectTestConfig(import.meta.dirname, { include: ['**/*.spec.ts'], exclude: ['node_modules/**'] });

@@ -1,1 +1,3 @@
-export {};
+export { createProgram, runCli } from './program.js';
+export type { CliCommand } from './cli-command.js';
+export { UserError } from './cli-command.js';

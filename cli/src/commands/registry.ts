@@ -1,0 +1,6 @@
+import type { CliCommand } from '../cli-command.js';
+import { upCommand } from './up.command.js';
+import { versionCommand } from './version.command.js';
+
+/** Every top-level command, in help order. Adding one: a `<name>.command.ts` file and a line here. */
+export const COMMANDS: readonly CliCommand[] = [upCommand, versionCommand];
