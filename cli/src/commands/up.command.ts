@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { findFreePort } from '../local/free-port.js';
 import { LocalPlatform, type PlatformHealth } from '../local/local-platform.js';
 import { type CliCommand, UserError } from '../cli-command.js';
 
@@ -17,13 +18,14 @@ export const upCommand: CliCommand = {
       .command('up')
       .description('start the local platform (embedded Postgres + operator), report its health, run until Ctrl-C')
       .option('--state-dir <dir>', 'local state: database, logs, artifacts', process.env.XREASON_STATE_DIR ?? '.xreason')
-      .option('--port <port>', 'operator HTTP port', process.env.PORT ?? '7070')
+      .option('--port <port>', 'operator HTTP port (0 picks a free one)', process.env.PORT ?? '7070')
       .option('--host <host>', 'operator listen address', '127.0.0.1')
       .option('--json', 'print the health report as JSON')
       .option('--exit-when-healthy', 'stop everything and exit once the health report is printed (scripts, CI)')
       .action(async (options: UpOptions) => {
-        const port = Number(options.port);
+        let port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: "${options.port}" is not a TCP port`);
+        if (port === 0) port = await findFreePort(options.host);
         const log = (message: string) => {
           if (!options.json) console.error(`  · ${message}`);
         };

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const workspaceRoot = join(import.meta.dirname, '../..');
+const cliEntry = join(workspaceRoot, 'cli/dist/main.js');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI exactly as bin/xreason does: the same Node binary, the dist entry. */
+function xreason(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', reject);
+    child.once('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+describe('xreason up', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'xreason-up-'));
+  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it(
+    'starts embedded Postgres and the operator, reports both healthy, and leaves no process behind',
+    async () => {
+      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--json', '--exit-when-healthy']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const health = JSON.parse(run.stdout);
+      expect(health.healthy).toBe(true);
+      expect(health.database.mode).toBe('embedded');
+      expect(health.database.url).not.toMatch(/:[^:@/]+@/); // the password is redacted
+      expect(health.operator.readyz.body.checks.database.ok).toBe(true);
+      expect(isAlive(health.operator.pid)).toBe(false);
+      // postmaster.pid is removed on a clean shutdown; if it is left behind, its process must be gone.
+      let pgPid: number | undefined;
+      try {
+        pgPid = postmasterPid(health.database.dataDir);
+      } catch {
+        pgPid = undefined;
+      }
+      if (pgPid !== undefined) expect(isAlive(pgPid)).toBe(false);
+    },
+    180_000,
+  );
+
+  it(
+    'reuses the data directory on the next start',
+    async () => {
+      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--json', '--exit-when-healthy']);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).healthy).toBe(true);
+      expect(run.stderr).toBe('');
+    },
+    180_000,
+  );
+
+  it(
+    'refuses a bad operator configuration with one error naming every bad field',
+    async () => {
+      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--exit-when-healthy'], {
+        XREASON_LOG_LEVEL: 'loud',
+        XREASON_SHUTDOWN_GRACE_MS: 'soon',
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/operator exited with code 1/);
+      expect(run.stderr).toMatch(/\/telemetry\/logLevel[\s\S]*XREASON_LOG_LEVEL/);
+      expect(run.stderr).toMatch(/\/shutdownGraceMs[\s\S]*XREASON_SHUTDOWN_GRACE_MS/);
+    },
+    180_000,
+  );
+});
