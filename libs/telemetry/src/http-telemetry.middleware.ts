@@ -16,9 +16,13 @@ export const UNMATCHED_ROUTE = '(unmatched)';
 
 type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string; originalUrl?: string };
 
-/** The route template (`/runs/:id`), known only after routing — so it is read when the response ends. */
-function routeOf(req: RoutedRequest): string {
-  const path = req.route?.path;
+/**
+ * The route template (`/runs/:id`), known only after routing — so it is read when the response ends.
+ * Express registers this middleware as a catch-all route of its own, so a `req.route` still equal to
+ * the one seen on entry means no handler matched.
+ */
+function routeOf(req: RoutedRequest, routeOnEntry: unknown): string {
+  const path = req.route === routeOnEntry ? undefined : req.route?.path;
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` || '/' : UNMATCHED_ROUTE;
 }
 
@@ -55,12 +59,13 @@ export class HttpTelemetryMiddleware implements NestMiddleware {
       { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path } },
       parent,
     );
+    const routeOnEntry = req.route;
     const stopTimer = this.duration.startTimer();
     let ended = false;
     const end = () => {
       if (ended) return;
       ended = true;
-      const route = routeOf(req);
+      const route = routeOf(req, routeOnEntry);
       // A client that hung up before the response finished gets no status of ours; 499 is nginx's name for it.
       const status = res.writableFinished ? res.statusCode : 499;
       const labels = { method, route, status: String(status) };
