@@ -1,6 +1,15 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import { dbEntities } from './entities/index.js';
 import { dbMigrations } from './migrations/index.js';
+
+/** What we log through; Nest's `Logger` and `console` both fit. */
+export interface DbLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+const SLOW_QUERY_MS = 1_000;
 
 type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
@@ -8,7 +17,11 @@ type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }
  * A DataSource over our schema. Never `synchronize`, never `migrationsRun`: the schema changes only
  * through `runMigrations`, called deliberately (by `openDatabase`, or a deploy step).
  */
-export function createDataSource(url: string, overrides: Partial<PostgresDataSourceOptions> = {}): DataSource {
+export function createDataSource(
+  url: string,
+  overrides: Partial<PostgresDataSourceOptions> = {},
+  logger?: DbLogger,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -22,7 +35,9 @@ export function createDataSource(url: string, overrides: Partial<PostgresDataSou
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     applicationName: 'xreason',
-    logging: ['error', 'warn'],
+    // A failed query already reaches its caller as an exception; logging it too would double every error.
+    logger: new TypeOrmLoggerAdapter(logger ?? console),
+    maxQueryExecutionTime: SLOW_QUERY_MS,
     ...overrides,
   } as PostgresDataSourceOptions);
 }
@@ -31,4 +46,28 @@ export function createDataSource(url: string, overrides: Partial<PostgresDataSou
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   return applied.map((migration) => migration.name);
+}
+
+/** Sends TypeORM's warnings and slow queries to our logger, its notes to `debug`; drops per-query chatter. */
+class TypeOrmLoggerAdapter implements TypeOrmLogger {
+  constructor(private readonly logger: DbLogger) {}
+
+  logQuery(): void {}
+
+  logQueryError(): void {}
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn(`slow query (${time} ms): ${query.replace(/\s+/g, ' ').slice(0, 300)}`);
+  }
+
+  logSchemaBuild(): void {}
+
+  logMigration(message: string): void {
+    this.logger.debug?.(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(String(message));
+    else this.logger.debug?.(String(message));
+  }
 }

@@ -67,12 +67,15 @@ describe('startEmbeddedPostgres', () => {
     await expect(query(wrong.toString(), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
   });
 
-  it.runIf(runningAsRoot)('as root, hands the data directory to the postgres user and runs the server as it', async () => {
-    const postgresUid = postgresUser().uid;
-    expect((await stat(dataDir)).uid).toBe(postgresUid);
-    const status = await readFile(`/proc/${first.pid}/status`, 'utf8');
-    expect(status).toMatch(new RegExp(`^Uid:\\s+${postgresUid}\\s`, 'm'));
-  });
+  it.runIf(runningAsRoot)(
+    'as root, hands the data directory to the postgres user and runs the server as it',
+    async () => {
+      const postgresUid = postgresUser().uid;
+      expect((await stat(dataDir)).uid).toBe(postgresUid);
+      const status = await readFile(`/proc/${first.pid}/status`, 'utf8');
+      expect(status).toMatch(new RegExp(`^Uid:\\s+${postgresUid}\\s`, 'm'));
+    },
+  );
 
   it('refuses to start a second server on a directory a live postgres serves, naming the pid and the directory', async () => {
     const attempt = startEmbeddedPostgres({ dataDir });
@@ -99,7 +102,9 @@ describe('startEmbeddedPostgres', () => {
     const logged: string[] = [];
     first = await startEmbeddedPostgres({ dataDir, onLog: (line) => logged.push(line) });
     expect(logged.some((line) => line.includes('initialising'))).toBe(false);
-    expect(new URL(first.url).password).toBe(encodeURIComponent((await readFile(passwordFileFor(dataDir), 'utf8')).trim()));
+    expect(new URL(first.url).password).toBe(
+      encodeURIComponent((await readFile(passwordFileFor(dataDir), 'utf8')).trim()),
+    );
     await expect(query(first.url, 'SELECT name FROM survivors')).resolves.toEqual([{ name: 'before restart' }]);
   });
 

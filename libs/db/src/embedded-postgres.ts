@@ -301,7 +301,16 @@ function spawnPostmaster(
   runAs: OsUser | undefined,
   log: (line: string) => void,
 ): Promise<ChildProcess> {
-  const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+  ];
   // Detached: a terminal's Ctrl-C goes to our process group, and Postgres must outlive it until the
   // application's shutdown handlers (which may still write) have run and call stop().
   const child = spawn(postgres, args, {

@@ -1,14 +1,7 @@
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from './data-source.js';
+import { createDataSource, type DbLogger, runMigrations } from './data-source.js';
 import { type PostgresServer, startEmbeddedPostgres } from './embedded-postgres.js';
-
-/** What we log through; Nest's `Logger` and `console` both fit. */
-export interface DbLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  debug?(message: string): void;
-}
 
 export interface OpenDatabaseOptions {
   /** An external server (the caller passes `DATABASE_URL`); without it we run an embedded one. */
@@ -49,7 +42,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     logger?.log(`started an embedded database ${redactDatabaseUrl(url)} (data in ${embedded.dataDir})`);
   }
 
-  const dataSource = createDataSource(url);
+  const dataSource = createDataSource(url, {}, logger);
   try {
     await dataSource.initialize().catch((error: unknown) => {
       throw new Error(`cannot connect to ${redactDatabaseUrl(url)}: ${messageOf(error)}`, { cause: error });

@@ -32,7 +32,8 @@ export async function markProcessedOnce(manager: EntityManager, message: Consume
 function checkMessage(message: ConsumedMessage): void {
   const problems: string[] = [];
   for (const field of ['consumerGroup', 'messageKey', 'topic'] as const) {
-    if (typeof message[field] !== 'string' || message[field] === '') problems.push(`${field} must be a non-empty string`);
+    if (typeof message[field] !== 'string' || message[field] === '')
+      problems.push(`${field} must be a non-empty string`);
   }
   if (!Number.isInteger(message.partition) || message.partition < 0) {
     problems.push(`partition must be a non-negative integer (got ${String(message.partition)})`);
