@@ -9,8 +9,19 @@ import { Type } from '@sinclair/typebox';
 
 export const HttpConfig = Type.Object(
   {
-    host: Type.String({ env: 'XREASON_HTTP_HOST', default: '0.0.0.0', minLength: 1, description: 'interface to listen on' }),
-    port: Type.Integer({ env: 'PORT', default: 8080, minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one' }),
+    host: Type.String({
+      env: 'XREASON_HTTP_HOST',
+      default: '0.0.0.0',
+      minLength: 1,
+      description: 'interface to listen on',
+    }),
+    port: Type.Integer({
+      env: 'PORT',
+      default: 8080,
+      minimum: 0,
+      maximum: 65535,
+      description: 'TCP port; 0 picks a free one',
+    }),
   },
   { description: 'the HTTP server' },
 );
@@ -44,14 +55,23 @@ export const TelemetryConfig = Type.Object(
         description: 'OTLP/HTTP collector base URL (spans go to <url>/v1/traces); absent means tracing is not exported',
       }),
     ),
-    metrics: Type.Boolean({ env: 'XREASON_METRICS', default: true, description: 'serve Prometheus metrics on /metrics' }),
+    metrics: Type.Boolean({
+      env: 'XREASON_METRICS',
+      default: true,
+      description: 'serve Prometheus metrics on /metrics',
+    }),
   },
   { description: 'logs, traces and metrics' },
 );
 
 /** Where local state lives (embedded Postgres, artifacts); relative paths resolve against the cwd at load time. */
 export const StateDirConfig = Type.Transform(
-  Type.String({ env: 'XREASON_STATE_DIR', default: './.xreason', minLength: 1, description: 'directory for local state' }),
+  Type.String({
+    env: 'XREASON_STATE_DIR',
+    default: './.xreason',
+    minLength: 1,
+    description: 'directory for local state',
+  }),
 )
   .Decode((path) => resolve(path))
   .Encode((path) => path);

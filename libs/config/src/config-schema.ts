@@ -113,7 +113,9 @@ export function defineConfig<T extends TObject>(schema: T): T {
   for (const leaf of configLeaves(schema)) {
     if (leaf.env === undefined) continue;
     if (!ENV_NAME.test(leaf.env)) {
-      throw new TypeError(`defineConfig: ${leaf.pointer} declares env "${leaf.env}", which is not a valid variable name`);
+      throw new TypeError(
+        `defineConfig: ${leaf.pointer} declares env "${leaf.env}", which is not a valid variable name`,
+      );
     }
     const other = claimed.get(leaf.env);
     if (other !== undefined) {

@@ -8,7 +8,9 @@ import { ConfigError } from './config-error.js';
 import { defineConfig, type ConfigOf } from './config-schema.js';
 import { CONFIG, ConfigModule } from './config.module.js';
 
-const AppConfig = defineConfig(Type.Object({ http: HttpConfig, greeting: Type.String({ env: 'GREETING', default: 'hello' }) }));
+const AppConfig = defineConfig(
+  Type.Object({ http: HttpConfig, greeting: Type.String({ env: 'GREETING', default: 'hello' }) }),
+);
 type AppConfig = ConfigOf<typeof AppConfig>;
 
 @Injectable()
@@ -30,7 +32,9 @@ function appModule(env: Record<string, string>) {
 
 describe('ConfigModule', () => {
   it('injects the validated configuration into providers of any module', async () => {
-    const app = await NestFactory.createApplicationContext(appModule({ PORT: '9001', GREETING: 'hej' }), { logger: false });
+    const app = await NestFactory.createApplicationContext(appModule({ PORT: '9001', GREETING: 'hej' }), {
+      logger: false,
+    });
     try {
       expect(app.get(Greeter).greet()).toBe('hej on 9001');
       expect(app.get<AppConfig>(CONFIG).http).toEqual({ host: '0.0.0.0', port: 9001 });

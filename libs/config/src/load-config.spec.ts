@@ -161,16 +161,28 @@ describe('loadConfig', () => {
   });
 
   it('tells how to set a required field that no source gave', () => {
-    const schema = Type.Object({ kafka: Type.Object({ brokers: Type.Array(Type.String(), { env: 'KAFKA_BROKERS' }) }) });
+    const schema = Type.Object({
+      kafka: Type.Object({ brokers: Type.Array(Type.String(), { env: 'KAFKA_BROKERS' }) }),
+    });
     const error = loadError(() => loadConfig(schema, { env: {}, subject }));
     expect(error.problems).toEqual([
-      expect.objectContaining({ path: '/kafka/brokers', source: 'unset', hint: 'set env KAFKA_BROKERS or kafka.brokers in the file' }),
+      expect.objectContaining({
+        path: '/kafka/brokers',
+        source: 'unset',
+        hint: 'set env KAFKA_BROKERS or kafka.brokers in the file',
+      }),
     ]);
-    expect(loadConfig(schema, { env: { KAFKA_BROKERS: 'a:9092,b:9092' }, subject }).kafka.brokers).toEqual(['a:9092', 'b:9092']);
+    expect(loadConfig(schema, { env: { KAFKA_BROKERS: 'a:9092,b:9092' }, subject }).kafka.brokers).toEqual([
+      'a:9092',
+      'b:9092',
+    ]);
   });
 
   it('rejects unknown keys in the file, suggesting the closest known key', () => {
-    const file = writeFile('typos.yaml', ['htp:', '  port: 1', 'worker:', '  concurency: 3', '  passwrd: hunter2hunter2'].join('\n'));
+    const file = writeFile(
+      'typos.yaml',
+      ['htp:', '  port: 1', 'worker:', '  concurency: 3', '  passwrd: hunter2hunter2'].join('\n'),
+    );
     const error = loadError(() => loadConfig(ServiceConfig, { env: {}, file, subject }));
     expect(error.problems.map((p) => [p.path, p.message, p.source])).toEqual([
       ['/htp', 'unknown key', `file ${file}`],
@@ -183,7 +195,10 @@ describe('loadConfig', () => {
   });
 
   it('never prints the values of secret fields, whether marked secret or named like one', () => {
-    const file = writeFile('secrets.yaml', ['database:', '  url: mysql://root:s3cr3t-pw@db/x', 'worker:', '  apiToken: tok-123'].join('\n'));
+    const file = writeFile(
+      'secrets.yaml',
+      ['database:', '  url: mysql://root:s3cr3t-pw@db/x', 'worker:', '  apiToken: tok-123'].join('\n'),
+    );
     const error = loadError(() => loadConfig(ServiceConfig, { env: {}, file, subject }));
     const byPath = Object.fromEntries(error.problems.map((p) => [p.path, p]));
     expect(Object.keys(byPath).sort()).toEqual(['/database/url', '/worker/apiToken']);
@@ -195,7 +210,9 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('tok-123');
     expect(error.message).toContain('value hidden');
 
-    const fromEnv = loadError(() => loadConfig(ServiceConfig, { env: { DATABASE_URL: 'http://leaked-secret' }, subject }));
+    const fromEnv = loadError(() =>
+      loadConfig(ServiceConfig, { env: { DATABASE_URL: 'http://leaked-secret' }, subject }),
+    );
     expect(fromEnv.message).toContain('/database/url');
     expect(fromEnv.message).toContain('from env DATABASE_URL, value hidden');
     expect(fromEnv.message).not.toContain('leaked-secret');
@@ -233,7 +250,11 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { env: {}, subject })).toEqual({});
     const error = loadError(() => loadConfig(schema, { env: { TLS_CERT: '/c.pem' }, subject }));
     expect(error.problems).toEqual([
-      expect.objectContaining({ path: '/tls/keyFile', message: 'Expected required property', hint: 'set tls.keyFile in the file' }),
+      expect.objectContaining({
+        path: '/tls/keyFile',
+        message: 'Expected required property',
+        hint: 'set tls.keyFile in the file',
+      }),
     ]);
   });
 
@@ -245,13 +266,18 @@ describe('loadConfig', () => {
     });
     expect(loadConfig(schema, { env: { SOME_URL: 'http://a/' }, subject }).url).toBeInstanceOf(URL);
     const error = loadError(() => loadConfig(schema, { env: { SOME_URL: 'not a url' }, subject }));
-    expect(error.problems).toEqual([expect.objectContaining({ path: '/url', source: 'env SOME_URL', value: 'not a url' })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ path: '/url', source: 'env SOME_URL', value: 'not a url' }),
+    ]);
   });
 });
 
 describe('defineConfig', () => {
   it('refuses two fields that claim the same environment variable', () => {
-    const schema = Type.Object({ a: Type.Integer({ env: 'PORT' }), b: Type.Object({ c: Type.Integer({ env: 'PORT' }) }) });
+    const schema = Type.Object({
+      a: Type.Integer({ env: 'PORT' }),
+      b: Type.Object({ c: Type.Integer({ env: 'PORT' }) }),
+    });
     expect(() => defineConfig(schema)).toThrow('env PORT is claimed by both /a and /b/c');
   });
 

@@ -145,7 +145,10 @@ function unknownKeys(schema: TSchema, data: Json, segments: string[], source: st
         message: 'unknown key',
         source,
         // Never echo the value: a misspelt `pasword` still holds a password.
-        hint: guesses.length > 0 ? `did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : `known keys: ${known.join(', ')}`,
+        hint:
+          guesses.length > 0
+            ? `did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?`
+            : `known keys: ${known.join(', ')}`,
       });
     } else if (isPlainObject(child)) {
       problems.push(...unknownKeys(childSchema, child, [...segments, key], source));
@@ -202,7 +205,12 @@ function containerFor(root: Json, segments: readonly string[]): Json | undefined
 }
 
 /** An optional section nobody configured is absent, not an empty object that fails its required fields. */
-function pruneEmptyOptionalObjects(schema: TSchema, value: Json, segments: string[], sources: Map<string, string>): void {
+function pruneEmptyOptionalObjects(
+  schema: TSchema,
+  value: Json,
+  segments: string[],
+  sources: Map<string, string>,
+): void {
   if (!isObjectSchema(schema)) return;
   for (const [key, child] of Object.entries(schema.properties)) {
     const childValue = value[key];
@@ -224,7 +232,11 @@ function describe(
 ): ConfigProblem {
   const node = schemaAt(schema, path);
   const secret = node?.secret ?? false;
-  const problem: ConfigProblem = { path, message: improveMessage(node?.schema, message), source: sourceOf(path, sources) };
+  const problem: ConfigProblem = {
+    path,
+    message: improveMessage(node?.schema, message),
+    source: sourceOf(path, sources),
+  };
   if (secret) problem.secret = true;
   else if (value !== undefined && (typeof value !== 'object' || value === null)) problem.value = value;
   if (problem.source === 'unset' && node) problem.hint = howToSet(path, node.schema);
@@ -242,7 +254,9 @@ function sourceOf(path: string, sources: Map<string, string>): string {
 
 function howToSet(path: string, schema: TSchema): string {
   const fileKey = path.slice(1).replaceAll('/', '.');
-  return typeof schema['env'] === 'string' ? `set env ${schema['env']} or ${fileKey} in the file` : `set ${fileKey} in the file`;
+  return typeof schema['env'] === 'string'
+    ? `set env ${schema['env']} or ${fileKey} in the file`
+    : `set ${fileKey} in the file`;
 }
 
 /** TypeBox says "Expected union value" for a bad enum; the user needs the allowed values. */
