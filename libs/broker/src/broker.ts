@@ -28,6 +28,8 @@ export interface BrokerOptions {
   port?: number;
   /** Host name given to clients in Metadata; defaults to `host`, or 127.0.0.1 when listening on all interfaces. */
   advertisedHost?: string;
+  /** Port given to clients in Metadata and FindCoordinator, when they reach the broker through a proxy or port mapping. */
+  advertisedPort?: number;
   /** Directory of the durable log. Required unless `memory` is true. */
   dataDir?: string;
   /** Keep every log in memory: nothing survives close. */
@@ -191,7 +193,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   }
   server.on('error', (error) => logger.error({ error: error.message }, 'listener error'));
   const port = (server.address() as AddressInfo).port;
-  advertisedPort = port;
+  advertisedPort = options.advertisedPort ?? port;
   logger.info({ host, port, dataDir, memory }, 'broker listening');
 
   const timers: NodeJS.Timeout[] = [];
@@ -222,7 +224,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   return {
     host,
     port,
-    bootstrapServers: `${context.advertisedHost}:${port}`,
+    bootstrapServers: `${context.advertisedHost}:${advertisedPort}`,
     metricsText: () => metrics.render(),
     close() {
       closed ??= (async () => {
