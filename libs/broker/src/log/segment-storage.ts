@@ -90,7 +90,8 @@ export class FileSegmentStorage implements SegmentStorage {
 }
 
 export class MemorySegmentStorage implements SegmentStorage {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+  // Starts empty: a topic created with thousands of partitions must not reserve memory for each.
+  private buffer = Buffer.alloc(0);
   private bytes = 0;
 
   get size(): number {
@@ -100,7 +101,7 @@ export class MemorySegmentStorage implements SegmentStorage {
   append(chunk: Buffer): void {
     if (this.bytes + chunk.length > this.buffer.length) {
       // Readers may hold subarrays of the old buffer; they stay valid because bytes are never rewritten.
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.bytes + chunk.length));
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.bytes + chunk.length, 64 * 1024));
       this.buffer.copy(grown, 0, 0, this.bytes);
       this.buffer = grown;
     }
