@@ -110,7 +110,7 @@ export function f16ToFloat32(bits: number): number {
 let f16Table: Uint32Array | undefined;
 
 /** float32 bits of every binary16 pattern: 256 KiB, built on first use, makes decoding one load. */
-function f16ToFloat32Table(): Uint32Array {
+export function f16ToFloat32Table(): Uint32Array {
   if (!f16Table) {
     f16Table = new Uint32Array(65536);
     for (let h = 0; h < 65536; h++) f16Table[h] = float32BitsFromF16Bits(h);

@@ -131,7 +131,8 @@ export class SafetensorsCheckpoint implements TensorSource {
     return this.fileOf(name).info(name);
   }
 
-  readTensor(name: string): Promise<Tensor> {
+  // async so that an unknown name rejects rather than throwing synchronously.
+  async readTensor(name: string): Promise<Tensor> {
     return this.fileOf(name).readTensor(name);
   }
 
@@ -139,12 +140,12 @@ export class SafetensorsCheckpoint implements TensorSource {
     return this.fileOf(name).readTensorSync(name);
   }
 
-  readAsFloat32(name: string): Promise<Float32Array> {
-    return this.fileOf(name).readAsFloat32(name);
+  async readAsFloat32(name: string, target?: Float32Array): Promise<Float32Array> {
+    return this.fileOf(name).readAsFloat32(name, target);
   }
 
-  readAsFloat32Sync(name: string): Float32Array {
-    return this.fileOf(name).readAsFloat32Sync(name);
+  readAsFloat32Sync(name: string, target?: Float32Array): Float32Array {
+    return this.fileOf(name).readAsFloat32Sync(name, target);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { float32ToBytes } from './float-conversion.js';
+import { bytesToFloat32, float32ToBytes } from './float-conversion.js';
 import { bytesOf, rawSafetensors, seededRandom, useTempDir } from './fixtures.test-helpers.js';
 import { SafetensorsFile } from './safetensors-file.js';
 import type { TensorInput } from './tensor-input.js';
@@ -108,6 +108,45 @@ describe('SafetensorsFile round trips', () => {
     expect(bytesOf(file.readAsFloat32Sync('w'))).toEqual(expected);
     await file.close();
   });
+
+  it.each(['BF16', 'F16'] as const)(
+    'readAsFloat32 of a large %s tensor (read and widened in overlapping chunks) equals the plain conversion',
+    async (dtype) => {
+      const path = join(tempDir(), 'large.safetensors');
+      const count = 3_000_017; // several pipeline chunks plus a ragged tail
+      const stored = new Uint16Array(count);
+      for (let i = 0; i < count; i++) stored[i] = (i * 2654435761) >>> 16;
+      await writeSafetensors(path, { w: { dtype, shape: [count], data: stored } });
+      const expected = bytesOf(bytesToFloat32(dtype, bytesOf(stored)));
+      const file = await SafetensorsFile.open(path);
+      expect(Buffer.compare(bytesOf(await file.readAsFloat32('w')), expected)).toBe(0);
+      await file.close();
+    },
+  );
+
+  it.each(['F32', 'BF16', 'F16'] as const)(
+    'readAsFloat32 fills a caller-supplied %s target in place, even at an offset',
+    async (dtype) => {
+      const path = join(tempDir(), 'target.safetensors');
+      const values = randomFloats(301, 5);
+      const stored = float32ToBytes(dtype, values);
+      await writeSafetensors(path, { w: { dtype, shape: [301], data: stored } });
+      const file = await SafetensorsFile.open(path);
+      const backing = new Float32Array(303).fill(7);
+      const target = backing.subarray(1, 302);
+      expect(await file.readAsFloat32('w', target)).toBe(target);
+      expect(bytesOf(target)).toEqual(bytesOf(bytesToFloat32(dtype, stored)));
+      expect([backing[0], backing[302]]).toEqual([7, 7]);
+      target.fill(0);
+      file.readAsFloat32Sync('w', target);
+      expect(bytesOf(target)).toEqual(bytesOf(bytesToFloat32(dtype, stored)));
+      await expect(file.readAsFloat32('w', new Float32Array(300))).rejects.toMatchObject({
+        code: 'invalid_tensor',
+        message: /target holds 300 floats but the tensor has 301 elements/,
+      });
+      await file.close();
+    },
+  );
 
   it('readAsFloat32 refuses integer tensors, naming the tensor and dtype', async () => {
     const path = join(tempDir(), 'ints.safetensors');

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { closestNames } from '@xreason/contracts';
 import { isFloatDtype } from './dtype.js';
-import { f16ArrayToFloat32 } from './float-conversion.js';
+import { f16ToFloat32Table } from './float-conversion.js';
 import {
   checkHeaderLength,
   LENGTH_PREFIX_BYTES,
@@ -130,14 +130,39 @@ export class SafetensorsFile implements TensorSource {
     return { dtype: entry.dtype, shape: entry.shape, data };
   }
 
-  async readAsFloat32(name: string): Promise<Float32Array> {
-    const { entry, result, raw } = this.prepareFloat32(name);
-    await readFully(this.path, this.openFd(), raw, this.dataOffset + entry.begin);
-    return widenInPlace(entry, result);
+  /**
+   * For 2-byte dtypes the read is pipelined: while one chunk is widened on this thread, the next is
+   * already being read by the thread pool (safe: widening chunk k writes only below the bytes of
+   * chunk k + 1, see prepareFloat32), so reading and converting overlap instead of adding up.
+   */
+  async readAsFloat32(name: string, target?: Float32Array): Promise<Float32Array> {
+    const { entry, result, raw } = this.prepareFloat32(name, target);
+    const fd = this.openFd();
+    const position = this.dataOffset + entry.begin;
+    if (entry.dtype === 'F32' || raw.byteLength <= 2 * PIPELINE_CHUNK_BYTES) {
+      await readFully(this.path, fd, raw, position);
+      return widenInPlace(entry, result);
+    }
+    const chunkElements = PIPELINE_CHUNK_BYTES / 2;
+    const readChunk = (start: number) =>
+      readFully(
+        this.path,
+        fd,
+        raw.subarray(2 * start, 2 * Math.min(start + chunkElements, result.length)),
+        position + 2 * start,
+      );
+    let pending = readChunk(0);
+    for (let start = 0; start < result.length; start += chunkElements) {
+      await pending;
+      const next = start + chunkElements;
+      if (next < result.length) pending = readChunk(next);
+      widenRange(entry, result, start, Math.min(next, result.length));
+    }
+    return result;
   }
 
-  readAsFloat32Sync(name: string): Float32Array {
-    const { entry, result, raw } = this.prepareFloat32(name);
+  readAsFloat32Sync(name: string, target?: Float32Array): Float32Array {
+    const { entry, result, raw } = this.prepareFloat32(name, target);
     readFullySync(this.path, this.openFd(), raw, this.dataOffset + entry.begin);
     return widenInPlace(entry, result);
   }
@@ -159,7 +184,10 @@ export class SafetensorsFile implements TensorSource {
    * widening then runs front to back in place (element i is read before bytes [4i, 4i+4) are written,
    * and 4i + 4 <= 2n + 2(i + 1) keeps every later element intact). Peak memory is the result alone.
    */
-  private prepareFloat32(name: string): { entry: TensorEntry; result: Float32Array; raw: Uint8Array } {
+  private prepareFloat32(
+    name: string,
+    target?: Float32Array,
+  ): { entry: TensorEntry; result: Float32Array; raw: Uint8Array } {
     const entry = this.entry(name);
     if (!isFloatDtype(entry.dtype)) {
       throw new SafetensorsError(
@@ -169,8 +197,15 @@ export class SafetensorsFile implements TensorSource {
       );
     }
     const count = entry.byteLength / (entry.dtype === 'F32' ? 4 : 2);
-    const result = new Float32Array(count);
-    const bytes = new Uint8Array(result.buffer);
+    if (target !== undefined && target.length !== count) {
+      throw new SafetensorsError(
+        'invalid_tensor',
+        { file: this.path, tensor: name, field: 'shape' },
+        `target holds ${target.length} floats but the tensor has ${count} elements`,
+      );
+    }
+    const result = target ?? new Float32Array(count);
+    const bytes = new Uint8Array(result.buffer, result.byteOffset, result.byteLength);
     const raw = entry.dtype === 'F32' ? bytes : bytes.subarray(2 * count);
     return { entry, result, raw };
   }
@@ -183,15 +218,23 @@ export class SafetensorsFile implements TensorSource {
   }
 }
 
+/** Raw bytes per read when reading and widening overlap; small enough to stay cache-friendly. */
+const PIPELINE_CHUNK_BYTES = 2 << 20;
+
 function widenInPlace(entry: TensorEntry, result: Float32Array): Float32Array {
-  if (entry.dtype === 'F32') return result;
+  if (entry.dtype !== 'F32') widenRange(entry, result, 0, result.length);
+  return result;
+}
+
+/** Widens stored elements [from, to) from the upper half of `result` into their float32 slots. */
+function widenRange(entry: TensorEntry, result: Float32Array, from: number, to: number): void {
   const count = result.length;
-  const stored = new Uint16Array(result.buffer, 2 * count, count);
+  const stored = new Uint16Array(result.buffer, result.byteOffset + 2 * count, count);
+  const out = new Uint32Array(result.buffer, result.byteOffset, count);
   if (entry.dtype === 'BF16') {
-    const out = new Uint32Array(result.buffer);
-    for (let i = 0; i < count; i++) out[i] = (stored[i] as number) << 16;
-    return result;
+    for (let i = from; i < to; i++) out[i] = (stored[i] as number) << 16;
+    return;
   }
-  // F16: f16ArrayToFloat32 also walks front to back, reading element i before writing output i.
-  return f16ArrayToFloat32(stored, result);
+  const table = f16ToFloat32Table();
+  for (let i = from; i < to; i++) out[i] = table[stored[i] as number] as number;
 }

@@ -57,7 +57,7 @@ export class ShardBuilder {
   ): Promise<ShardBuilder> {
     let fd: number;
     try {
-      fd = await open(path, 'wx');
+      fd = await open(path, 'wx+'); // read too: moving data reads it back
     } catch (cause) {
       throw ioError(path, 'cannot create shard', cause);
     }

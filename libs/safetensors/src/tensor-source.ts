@@ -19,9 +19,13 @@ export interface TensorSource {
   info(name: string): TensorInfo;
   readTensor(name: string): Promise<Tensor>;
   readTensorSync(name: string): Tensor;
-  /** F32, BF16 or F16 tensors widened to a new float32 array (exact: every bf16/f16 is a float32). */
-  readAsFloat32(name: string): Promise<Float32Array>;
-  readAsFloat32Sync(name: string): Float32Array;
+  /**
+   * F32, BF16 or F16 tensors widened to float32 (exact: every bf16/f16 value is a float32). Into
+   * `target` when given (its length must be the element count), so a loop over tensors can reuse one
+   * buffer; otherwise into a new array.
+   */
+  readAsFloat32(name: string, target?: Float32Array): Promise<Float32Array>;
+  readAsFloat32Sync(name: string, target?: Float32Array): Float32Array;
   close(): Promise<void>;
   closeSync(): void;
 }
