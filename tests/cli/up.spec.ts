@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,9 @@ function postmasterPid(dataDir: string): number {
 }
 
 describe('xreason up', () => {
+  // World-searchable: as root, embedded Postgres runs as the postgres user, who must reach its data dir.
   const stateDir = mkdtempSync(join(tmpdir(), 'xreason-up-'));
+  chmodSync(stateDir, 0o755);
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
   it(

@@ -38,7 +38,7 @@ export class LocalPlatform {
     let databaseUrl = options.databaseUrl;
     if (!databaseUrl) {
       progress(`starting embedded Postgres (data: ${join(options.stateDir, 'postgres')})`);
-      postgres = await startEmbeddedPostgres({ dataDir: join(options.stateDir, 'postgres', 'data') });
+      postgres = await startEmbeddedPostgres({ dataDir: join(options.stateDir, 'postgres') });
       databaseUrl = postgres.url;
     }
     const operatorUrl = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${options.operatorPort}`;

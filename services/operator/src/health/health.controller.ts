@@ -1,5 +1,4 @@
-import { Controller, Get, HttpStatus, Inject, type BeforeApplicationShutdown, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { type BeforeApplicationShutdown, Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
 
 /**
@@ -24,7 +23,7 @@ export class HealthController implements BeforeApplicationShutdown {
   }
 
   @Get('readyz')
-  async readyz(@Res({ passthrough: true }) response: Response) {
+  async readyz() {
     const results = await Promise.all(
       this.checks.map(async (c) => {
         try {
@@ -36,7 +35,7 @@ export class HealthController implements BeforeApplicationShutdown {
     );
     const checks = Object.fromEntries(results);
     const ready = !this.shuttingDown && results.every(([, r]) => r.ok);
-    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ready ? 'ok' : this.shuttingDown ? 'shutting-down' : 'unavailable', checks };
+    if (!ready) throw new ServiceUnavailableException({ status: this.shuttingDown ? 'shutting-down' : 'unavailable', checks });
+    return { status: 'ok', checks };
   }
 }
