@@ -4,6 +4,7 @@
  * this project loads uses them; a file holding one is refused as an unknown dtype rather than misread.
  */
 export const DTYPE_BYTE_SIZES = {
+  // In the reference implementation's order (its Dtype enum), which its writer sorts by, descending.
   BOOL: 1,
   U8: 1,
   I8: 1,
@@ -17,9 +18,9 @@ export const DTYPE_BYTE_SIZES = {
   I32: 4,
   U32: 4,
   F32: 4,
+  F64: 8,
   I64: 8,
   U64: 8,
-  F64: 8,
 } as const;
 
 export type Dtype = keyof typeof DTYPE_BYTE_SIZES;
@@ -36,6 +37,11 @@ export function isDtype(value: unknown): value is Dtype {
 
 export function isFloatDtype(value: unknown): value is FloatDtype {
   return value === 'F32' || value === 'BF16' || value === 'F16';
+}
+
+/** Rank in the reference writer's layout order: higher ranks are written first. */
+export function dtypeRank(dtype: Dtype): number {
+  return DTYPES.indexOf(dtype);
 }
 
 export function dtypeByteSize(dtype: Dtype): number {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { dtypeByteSize } from './dtype.js';
+import { dtypeRank } from './dtype.js';
 import { fsyncDirectory, fsyncDirectorySync, temporarySibling } from './atomic-fs.js';
 import { encodeHeader, LENGTH_PREFIX_BYTES, type TensorEntry } from './header.js';
 import { ioError, writeFully, writeFullySync } from './positioned-io.js';
@@ -20,9 +20,10 @@ interface FilePlan {
 }
 
 /**
- * Lays tensors out the way the reference writer does: widest dtype first, then by name. With the
- * data section 8-byte aligned, every tensor then starts on a multiple of its element size, which
- * lets a memory-mapped reader view it in place.
+ * Lays tensors out exactly as the reference writer does (descending dtype rank, then name byte by
+ * byte), so the same tensors give the same bytes. The rank order groups widest dtypes first: with
+ * the data section 8-byte aligned, every tensor starts on a multiple of its element size, which lets
+ * a memory-mapped reader view it in place.
  */
 function planFile(
   path: string,
@@ -40,7 +41,7 @@ function planFile(
   });
   items.sort(
     (a, b) =>
-      dtypeByteSize(b.tensor.dtype) - dtypeByteSize(a.tensor.dtype) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      dtypeRank(b.tensor.dtype) - dtypeRank(a.tensor.dtype) || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
   );
   let offset = 0;
   const entries = items.map(({ name, tensor, bytes }): TensorEntry => {
