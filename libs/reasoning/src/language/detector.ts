@@ -45,8 +45,9 @@ export class FastTextLanguageDetector implements LanguageDetector {
   }
 
   mostLikely(text: string, candidates: readonly LanguageCode[]): LanguageCode | undefined {
-    // The top 12 almost always contain the candidate of the right script; widen once if they do not.
-    for (const limit of [12, 60]) {
+    // The top label is a candidate almost always, and asking fastText for one label is cheapest
+    // (its tree search prunes harder); widen only when it is a language we do not support.
+    for (const limit of [1, 12, 60]) {
       for (const [code] of this.probabilities(text, limit)) if (candidates.includes(code)) return code;
     }
     return undefined;

@@ -41,8 +41,8 @@ describe('the labelled reasoning set', () => {
 });
 
 describe('language rules', () => {
-  it('masks LaTeX, code and numbers before judging', () => {
-    expect(maskNonLanguage('Soit $x^2 + \\frac{1}{2}$ et `let y = 3` puis 1 234,5').replace(/\s+/g, ' ').trim()).toBe('Soit et puis');
+  it('masks LaTeX and code before judging (digits belong to no script)', () => {
+    expect(maskNonLanguage('Soit $x^2 + \\frac{1}{2}$ et `let y = 3` puis \\sqrt{2} fin').replace(/\s+/g, ' ').trim()).toBe('Soit et puis fin');
   });
 
   it('a LaTeX-heavy English line stays French when its words are French', () => {
@@ -66,8 +66,8 @@ describe('language rules', () => {
 
   it('code-switching shows in the shares', () => {
     const text =
-      'Réfléchissons étape par étape pour trouver le nombre total de crayons dans les boîtes. ' +
-      'Wait, let me reconsider the problem statement and count the pencils in every box again carefully.';
+      'Réfléchissons étape par étape pour trouver le nombre total de crayons dans les boîtes, puis nous vérifierons le résultat avec soin. ' +
+      'Wait, let me reconsider the problem statement and count the pencils in every single box again, very carefully this time.';
     const profile = profileLanguage(text, detector);
     expect(profile.languageShares.fr).toBeGreaterThan(0.3);
     expect(profile.languageShares.en).toBeGreaterThan(0.3);

@@ -18,10 +18,14 @@ const CYRILLIC_LANGUAGES: readonly LanguageCode[] = ['ru', 'bg'];
 
 /** Sentence ends in the supported scripts; a span is judged on its own so a switch mid-text shows. */
 const SENTENCE_END = /[.!?;:。！？；\n।॥۔؟]+/u;
-/** A shared-script chunk is at least this many letters before the detector sees it: shorter is noise. */
-const MIN_DETECT_LETTERS = 40;
+/**
+ * Consecutive shared-script sentences are merged until they hold this many letters before the
+ * detector sees them: shorter is noise, and every call costs ~10 µs of fixed overhead. Code-switching
+ * therefore shows at the grain of about one long sentence.
+ */
+const MIN_DETECT_LETTERS = 100;
 /** The detector reads at most this many characters of a chunk: enough for a sure call, and it bounds cost. */
-const DETECT_WINDOW = 160;
+const DETECT_WINDOW = 96;
 /** A span of Han characters this long without kana is Chinese even in a Japanese text. */
 const HAN_ONLY_ZH = 8;
 
@@ -60,13 +64,14 @@ export function profileLanguage(text: string, detector: LanguageDetector): Langu
         // same sentence is rare and counted by its own letters below.
         if (sharedScript === undefined || sharedScript === script) {
           sharedScript = script;
-          shared += char;
+          // Only the first DETECT_WINDOW characters reach the detector: stop copying after them.
+          if (shared.length < DETECT_WINDOW) shared += char;
           sharedLetters++;
           continue;
         }
       }
       if (script) perScript.set(script, (perScript.get(script) ?? 0) + 1);
-      else if (sharedScript !== undefined) shared += ' ';
+      else if (sharedScript !== undefined && shared.length < DETECT_WINDOW) shared += ' ';
     }
     const kana = perScript.get('Kana') ?? 0;
     for (const [script, n] of perScript) {
@@ -84,7 +89,7 @@ export function profileLanguage(text: string, detector: LanguageDetector): Langu
     if (sharedScript && sharedLetters > 0) {
       if (pending && pending.script !== sharedScript) flush();
       if (pending) {
-        pending.text += ' ' + shared;
+        if (pending.text.length < DETECT_WINDOW) pending.text += ' ' + shared;
         pending.letters += sharedLetters;
       } else {
         pending = { script: sharedScript, text: shared, letters: sharedLetters };
