@@ -267,6 +267,18 @@ describe('ShardedCheckpointWriter', () => {
     );
   });
 
+  it('weights that appear in the directory while writing stop the publish, and the staged shards are removed', async () => {
+    const dir = tempDir();
+    const writer = await ShardedCheckpointWriter.create({ dir, maxShardBytes: 16 });
+    await writer.add('a', { dtype: 'F32', shape: [4], data: new Float32Array(4) });
+    writeFileSync(join(dir, 'model.safetensors'), 'someone else');
+    await expect(writer.finish()).rejects.toMatchObject({
+      code: 'writer_state',
+      message: /already holds checkpoint weights/,
+    });
+    expect(readdirSync(dir)).toEqual(['model.safetensors']);
+  });
+
   it('refuses a directory that already holds checkpoint weights, and a tensor added twice', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'old'));

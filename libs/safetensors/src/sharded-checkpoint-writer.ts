@@ -225,7 +225,17 @@ export class ShardedCheckpointWriter {
       return;
     }
     assertNoCheckpointIn(this.dir);
-    for (const file of files) await fs.promises.rename(join(this.staging, file), join(this.dir, file));
+    const moved: string[] = [];
+    try {
+      for (const file of files) {
+        await fs.promises.rename(join(this.staging, file), join(this.dir, file));
+        moved.push(join(this.dir, file));
+      }
+    } catch (cause) {
+      // Take back the shards already moved: without their index they would be an orphaned half checkpoint.
+      await Promise.all(moved.map((path) => fs.promises.rm(path, { force: true })));
+      throw ioError(this.dir, 'cannot move the checkpoint files into place', cause);
+    }
     await fsyncDirectory(this.dir);
     await fs.promises.rmdir(this.staging);
   }
