@@ -69,15 +69,26 @@ export interface Broker {
 
 const DEFAULT_PORT = 9092;
 
-/** One broker per data directory: a pid file, taken over only when its process is gone. */
+/** Data directories held by brokers of this process (the pid file cannot tell them apart). */
+const lockedHere = new Set<string>();
+
+/**
+ * One broker per data directory: a pid file, taken over only when its process is gone. A file
+ * naming our own pid is stale unless this process holds it (a container restarts as pid 1 again).
+ */
 function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, '.lock');
+  if (lockedHere.has(path)) throw new Error(`data directory ${dataDir} is in use by broker process ${process.pid} (${path})`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(path, { force: true });
+      lockedHere.add(path);
+      return () => {
+        lockedHere.delete(path);
+        rmSync(path, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(path, 'utf8'));

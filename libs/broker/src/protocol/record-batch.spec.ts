@@ -20,7 +20,7 @@ describe('RecordBatch v2 validation', () => {
   });
 
   it.each([
-    ['a flipped record byte', (b: Buffer) => void (b[b.length - 2] ^= 0x01), /CRC-32C mismatch/],
+    ['a flipped record byte', (b: Buffer) => void b.writeUInt8(b.readUInt8(b.length - 2) ^ 0x01, b.length - 2), /CRC-32C mismatch/],
     ['magic 1', (b: Buffer) => void b.writeInt8(1, 16), /magic 1 is not supported/],
     ['a length past the end', (b: Buffer) => void b.writeInt32BE(b.length, 8), /runs past the end/],
     ['a length shorter than a header', (b: Buffer) => void b.writeInt32BE(10, 8), /shorter than a header/],
