@@ -47,16 +47,18 @@ describe('kafkajs against the broker: topics, produce, consume', () => {
     const sent = messages('multi', 400);
     for (let i = 0; i < sent.length; i += 50) await producer.send({ topic: 'multi', acks: -1, messages: sent.slice(i, i + 50) });
     await producer.send({ topic: 'multi', acks: 1, compression: 1 /* gzip */, messages: messages('gzip', 20, 400) });
+    // acks=0 gets no answer at all; later requests on the connection are handled after it.
+    await producer.send({ topic: 'multi', acks: 0, messages: messages('fire-and-forget', 10, 420) });
     await producer.disconnect();
 
     const received: Received[] = [];
     const consumer = kafka.consumer({ groupId: 'multi-reader', maxWaitTimeInMs: 100 });
     await collect(consumer, 'multi', received);
-    await waitFor('420 messages', () => received.length >= 420);
+    await waitFor('430 messages', () => received.length >= 430);
     await consumer.disconnect();
 
-    expect(received).toHaveLength(420);
-    expect(new Set(received.map((m) => m.value)).size).toBe(420);
+    expect(received).toHaveLength(430);
+    expect(new Set(received.map((m) => m.value)).size).toBe(430);
     expect(new Set(received.map((m) => m.partition))).toEqual(new Set([0, 1, 2, 3]));
     for (const partition of [0, 1, 2, 3]) {
       const offsets = received.filter((m) => m.partition === partition).map((m) => m.offset);
@@ -69,6 +71,32 @@ describe('kafkajs against the broker: topics, produce, consume', () => {
       expect(new Set(group.map((m) => m.partition)).size).toBe(1);
       const order = group.map((m) => Number(m.value.split('-')[1]));
       expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+
+  it('admin sets a group offset, reads it back, and a consumer of that group starts there', async () => {
+    const kafka = kafkaClient(broker.bootstrapServers);
+    const producer = producerOf(kafka);
+    await producer.connect();
+    await producer.send({ topic: 'seekable', messages: messages('seek', 10) });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({ groupId: 'seeker', topic: 'seekable', partitions: [{ partition: 0, offset: '7' }] });
+      expect(await admin.fetchOffsets({ groupId: 'seeker', topics: ['seekable'] })).toEqual([
+        { topic: 'seekable', partitions: [expect.objectContaining({ partition: 0, offset: '7' })] },
+      ]);
+      const received: Received[] = [];
+      const consumer = kafka.consumer({ groupId: 'seeker', maxWaitTimeInMs: 100 });
+      await collect(consumer, 'seekable', received);
+      await waitFor('3 messages', () => received.length >= 3);
+      await consumer.disconnect();
+      expect(received.map((m) => m.value)).toEqual(['seek-7', 'seek-8', 'seek-9']);
+      const { groups } = await admin.listGroups();
+      expect(groups.map((g) => g.groupId)).toContain('seeker');
+    } finally {
+      await admin.disconnect();
     }
   });
 
