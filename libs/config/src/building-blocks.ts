@@ -75,3 +75,30 @@ export const StateDirConfig = Type.Transform(
 )
   .Decode((path) => resolve(path))
   .Encode((path) => path);
+
+/** Kafka: the local broker or a real cluster; the same services run against either unchanged. */
+export const KafkaConfig = Type.Object(
+  {
+    brokers: Type.Array(Type.String({ minLength: 1, pattern: '^[^\\s:]+:\\d+$' }), {
+      env: 'KAFKA_BROKERS',
+      default: ['127.0.0.1:9092'],
+      minItems: 1,
+      description: 'bootstrap servers, host:port, comma-separated in the environment',
+    }),
+    clientId: Type.String({ env: 'KAFKA_CLIENT_ID', default: 'xreason', minLength: 1 }),
+    ssl: Type.Boolean({ env: 'KAFKA_SSL', default: false, description: 'TLS to the brokers' }),
+    sasl: Type.Optional(
+      Type.Object(
+        {
+          mechanism: Type.Union([Type.Literal('plain'), Type.Literal('scram-sha-256'), Type.Literal('scram-sha-512')], {
+            env: 'KAFKA_SASL_MECHANISM',
+          }),
+          username: Type.String({ env: 'KAFKA_SASL_USERNAME', minLength: 1 }),
+          password: Type.String({ env: 'KAFKA_SASL_PASSWORD', secret: true, minLength: 1 }),
+        },
+        { description: 'SASL authentication; all three fields together' },
+      ),
+    ),
+  },
+  { description: 'the Kafka cluster' },
+);

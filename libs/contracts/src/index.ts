@@ -7,4 +7,5 @@ export * from './api/eval-schedule.types.js';
 export * from './api/manifest.js';
 export * from './api/crd-schema.js';
 export * from './messaging/envelope.js';
+export * from './messaging/idempotency.js';
 export * from './messaging/topics.js';

@@ -1,14 +1,8 @@
-import type { EntityManager } from 'typeorm';
+import type { ConsumedMessageKey, IdempotencyStore } from '@xreason/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
 
-export interface ConsumedMessage {
-  consumerGroup: string;
-  /** What makes the message unique for this group, e.g. an event id or `${topic}/${partition}/${offset}`. */
-  messageKey: string;
-  topic: string;
-  partition: number;
-  /** The Kafka offset as kafkajs gives it: a decimal string (int64 does not fit a number). */
-  offset: string;
-}
+/** The key of a consumed message; the shape is shared with `libs/bus` through contracts. */
+export type ConsumedMessage = ConsumedMessageKey;
 
 /**
  * Records that `message` has been handled by its consumer group and answers whether this call was
@@ -42,4 +36,19 @@ function checkMessage(message: ConsumedMessage): void {
     problems.push(`offset must be a decimal int64 string (got ${JSON.stringify(message.offset)})`);
   }
   if (problems.length > 0) throw new TypeError(`invalid consumed message: ${problems.join('; ')}`);
+}
+
+/**
+ * The Postgres implementation of contracts' IdempotencyStore: the processed-message marker and the
+ * handler's writes (through the EntityManager it receives) commit or roll back together.
+ */
+export function postgresIdempotencyStore(dataSource: DataSource): IdempotencyStore<EntityManager> {
+  return {
+    runOnce: (key, effect) =>
+      dataSource.transaction(async (manager) => {
+        if (!(await markProcessedOnce(manager, key))) return false;
+        await effect(manager);
+        return true;
+      }),
+  };
 }

@@ -38,7 +38,18 @@ export function defineTopic<T extends TSchema>(
   return { name, messageType, schemaVersion, schema: EnvelopeSchema(messageType, schemaVersion, payload), description };
 }
 
-export type MessageOf<C extends TopicContract> = Static<C['schema']>;
+/** The fields every envelope has, whatever its payload. */
+export interface EnvelopeBase {
+  messageId: string;
+  type: string;
+  schemaVersion: number;
+  runId: string;
+  occurredAt: string;
+  payload: unknown;
+}
+
+export type MessageOf<C extends TopicContract> = Static<C['schema']> & EnvelopeBase;
+export type PayloadOf<C extends TopicContract> = MessageOf<C>['payload'];
 
 /** Where a consumer parks a message it cannot process, with the reason in headers. */
 export function deadLetterTopic(topic: string): string {
