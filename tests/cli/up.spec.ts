@@ -1,30 +1,8 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const workspaceRoot = join(import.meta.dirname, '../..');
-const cliEntry = join(workspaceRoot, 'cli/dist/main.js');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI exactly as bin/xreason does: the same Node binary, the dist entry. */
-function xreason(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('exit', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
+import { xreason } from './run-cli.js';
 
 function isAlive(pid: number): boolean {
   try {

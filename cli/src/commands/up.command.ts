@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { findFreePort } from '../local/free-port.js';
 import { LocalPlatform, type PlatformHealth } from '../local/local-platform.js';
 import { type CliCommand, UserError } from '../cli-command.js';
+import { parsePort } from '../options.js';
 
 interface UpOptions {
   stateDir: string;
@@ -23,8 +24,7 @@ export const upCommand: CliCommand = {
       .option('--json', 'print the health report as JSON')
       .option('--exit-when-healthy', 'stop everything and exit once the health report is printed (scripts, CI)')
       .action(async (options: UpOptions) => {
-        let port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: "${options.port}" is not a TCP port`);
+        let port = parsePort('--port', options.port);
         if (port === 0) port = await findFreePort(options.host);
         const log = (message: string) => {
           if (!options.json) console.error(`  · ${message}`);
