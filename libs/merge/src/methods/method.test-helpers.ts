@@ -4,10 +4,10 @@ import type { MergeMethod, ParameterDefinitions, ResolvedParameters } from './me
 
 export interface TinyModel {
   values: number[];
-  parameters?: Record<string, ParameterScalar>;
+  parameters?: Record<string, ParameterScalar | undefined>;
 }
 
-function withDefaults(definitions: ParameterDefinitions, given: Record<string, ParameterScalar> = {}): ResolvedParameters {
+function withDefaults(definitions: ParameterDefinitions, given: Record<string, ParameterScalar | undefined> = {}): ResolvedParameters {
   const resolved: Record<string, ParameterScalar | undefined> = {};
   for (const [name, definition] of Object.entries(definitions)) resolved[name] = given[name] ?? definition.default;
   return resolved;
@@ -19,7 +19,7 @@ export function runMethod(
   options: {
     base?: number[];
     models: TinyModel[];
-    parameters?: Record<string, ParameterScalar>;
+    parameters?: Record<string, ParameterScalar | undefined>;
     shape?: number[];
     seed?: number;
   },
