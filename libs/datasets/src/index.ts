@@ -1,0 +1,26 @@
+// Prompts.
+export { INSTRUCTIONS, instructionFor, type LanguageInstructions, type PromptTask } from './prompts/instructions.js';
+export { thinkingPrompt, userMessage, THINK_OPEN, type ThinkingPromptOptions } from './prompts/thinking-prompt.js';
+export { alpacaPrompt, translationInstruction, translationPrompt, ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT } from './prompts/alpaca.js';
+export { normaliseFullWidthDigits } from './prompts/full-width-digits.js';
+// The synthetic multilingual reasoning world.
+export {
+  generateProblems,
+  problemText,
+  questionTranslation,
+  workedSolution,
+  DEFAULT_SPLITS,
+  HELD_OUT_RANGE,
+  HELD_OUT_TEMPLATES,
+  SPLIT_NAMES,
+  TRAIN_RANGE,
+  TRAIN_TEMPLATES,
+  type GenerateOptions,
+  type ProblemText,
+  type SplitName,
+  type SplitSpec,
+  type WorldProblem,
+} from './synthetic/world.js';
+export { TEMPLATES, TEMPLATE_NAMES, type NumberRange, type Step, type TemplateName, type WorldTemplate } from './synthetic/templates.js';
+export { WORLD_LANGUAGES, isWorldLanguage, type WorldLanguage } from './synthetic/languages/index.js';
+export { SeededRandom } from './synthetic/random.js';
