@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const workspaceRoot = join(import.meta.dirname, '../..');
 
@@ -16,6 +17,17 @@ async function boundaryErrors(fromFile: string, code: string): Promise<string[]>
 }
 
 describe('module boundaries', () => {
+  // The rule reads Nx's cached project graph and allows everything when there is none (a fresh clone
+  // linted outside Nx): build the graph first, as `nx run-many -t lint` does. Every project also needs
+  // an `exports` field, services included, or imports of it cannot be mapped to the project.
+  beforeAll(() => {
+    execFileSync(join(workspaceRoot, 'node_modules/.bin/nx'), ['show', 'projects'], {
+      cwd: workspaceRoot,
+      env: { ...process.env, NX_DAEMON: 'false' },
+      stdio: 'ignore',
+    });
+  }, 120_000);
+
   it('reject contracts importing an infra lib', async () => {
     const errors = await boundaryErrors('libs/contracts/src/canary.ts', "import { openDatabase } from '@xreason/db';\nexport const x = openDatabase;\n");
     // Reported as a circular dependency (db depends on contracts) or as a tag violation: either way, an error.
@@ -38,5 +50,21 @@ describe('module boundaries', () => {
       "import { validate } from '@xreason/contracts';\nimport { loadConfig } from '@xreason/config';\nexport const x = [validate, loadConfig];\n",
     );
     expect(errors).toEqual([]);
+  });
+});
+
+describe('workspace packages', () => {
+  it('each declare an exports field and a type tag, which the boundary rule depends on', async () => {
+    const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+    const dirs = ['libs', 'services'].flatMap((group) => readdirSync(join(workspaceRoot, group)).map((d) => join(workspaceRoot, group, d)));
+    const missing: string[] = [];
+    for (const dir of [...dirs, join(workspaceRoot, 'cli')]) {
+      const file = join(dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name: string; exports?: unknown; nx?: { tags?: string[] } };
+      if (!pkg.exports) missing.push(`${pkg.name}: exports`);
+      if (!pkg.nx?.tags?.some((t) => t.startsWith('type:'))) missing.push(`${pkg.name}: type tag`);
+    }
+    expect(missing).toEqual([]);
   });
 });
