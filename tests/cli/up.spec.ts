@@ -24,9 +24,9 @@ describe('xreason up', () => {
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
   it(
-    'starts embedded Postgres and the operator, reports both healthy, and leaves no process behind',
+    'starts embedded Postgres, the broker and the operator, reports all healthy, and leaves no process behind',
     async () => {
-      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--json', '--exit-when-healthy']);
+      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--broker-port', '0', '--json', '--exit-when-healthy']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const health = JSON.parse(run.stdout);
@@ -34,6 +34,8 @@ describe('xreason up', () => {
       expect(health.database.mode).toBe('embedded');
       expect(health.database.url).not.toMatch(/:[^:@/]+@/); // the password is redacted
       expect(health.operator.readyz.body.checks.database.ok).toBe(true);
+      expect(health.broker.ok).toBe(true);
+      expect(health.broker.bootstrapServers).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(isAlive(health.operator.pid)).toBe(false);
       // postmaster.pid is removed on a clean shutdown; if it is left behind, its process must be gone.
       let pgPid: number | undefined;
@@ -50,7 +52,7 @@ describe('xreason up', () => {
   it(
     'reuses the data directory on the next start',
     async () => {
-      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--json', '--exit-when-healthy']);
+      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--broker-port', '0', '--json', '--exit-when-healthy']);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout).healthy).toBe(true);
       expect(run.stderr).toBe('');
@@ -61,7 +63,7 @@ describe('xreason up', () => {
   it(
     'refuses a bad operator configuration with one error naming every bad field',
     async () => {
-      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--exit-when-healthy'], {
+      const run = await xreason(['up', '--state-dir', stateDir, '--port', '0', '--broker-port', '0', '--exit-when-healthy'], {
         XREASON_LOG_LEVEL: 'loud',
         XREASON_SHUTDOWN_GRACE_MS: 'soon',
       });

@@ -7,6 +7,7 @@ import { parsePort } from '../options.js';
 interface UpOptions {
   stateDir: string;
   port: string;
+  brokerPort: string;
   host: string;
   json?: boolean;
   exitWhenHealthy?: boolean;
@@ -17,9 +18,10 @@ export const upCommand: CliCommand = {
   register(program) {
     program
       .command('up')
-      .description('start the local platform (embedded Postgres + operator), report its health, run until Ctrl-C')
+      .description('start the local platform (embedded Postgres, Kafka-protocol broker, operator), report its health, run until Ctrl-C')
       .option('--state-dir <dir>', 'local state: database, logs, artifacts', process.env.XREASON_STATE_DIR ?? '.xreason')
       .option('--port <port>', 'operator HTTP port (0 picks a free one)', process.env.PORT ?? '7070')
+      .option('--broker-port <port>', 'Kafka-protocol broker port (0 picks a free one)', '9092')
       .option('--host <host>', 'operator listen address', '127.0.0.1')
       .option('--json', 'print the health report as JSON')
       .option('--exit-when-healthy', 'stop everything and exit once the health report is printed (scripts, CI)')
@@ -35,6 +37,7 @@ export const upCommand: CliCommand = {
             stateDir: resolve(options.stateDir),
             host: options.host,
             operatorPort: port,
+            brokerPort: parsePort('--broker-port', options.brokerPort),
             databaseUrl: process.env.DATABASE_URL,
             onProgress: log,
           });
@@ -80,6 +83,7 @@ function renderHealth(health: PlatformHealth): string {
   return [
     `xreason local platform: ${health.healthy ? 'healthy' : 'UNHEALTHY'}`,
     `  postgres   ${health.database.mode.padEnd(9)} ${health.database.url}`,
+    `  broker     ${health.broker.bootstrapServers}  ${mark(health.broker.ok)}${health.broker.error ? ` (${health.broker.error})` : ''}  log ${health.broker.dataDir}`,
     `  operator   ${health.operator.url}  pid ${health.operator.pid ?? '-'}  healthz ${mark(health.operator.healthz.ok)}  readyz ${mark(health.operator.readyz.ok)}${checks ? ` [${checks}]` : ''}`,
     `  logs       ${health.operator.logFile}`,
   ].join('\n');
