@@ -24,3 +24,10 @@ export {
 export { TEMPLATES, TEMPLATE_NAMES, type NumberRange, type Step, type TemplateName, type WorldTemplate } from './synthetic/templates.js';
 export { WORLD_LANGUAGES, isWorldLanguage, type WorldLanguage } from './synthetic/languages/index.js';
 export { SeededRandom } from './synthetic/random.js';
+// Benchmark suites and loaders.
+export { DatasetError } from './loaders/dataset-error.js';
+export { readRecords, SUPPORTED_EXTENSIONS, type ReadOptions, type SourceRecord } from './loaders/records.js';
+export { defineSuite, RowProblem, type BenchmarkItem, type BenchmarkSuite } from './suites/suite.types.js';
+export { SUITES, suiteRegistry, suiteLanguages } from './suites/registry.js';
+export { extractAnswer, findSuiteFile, loadSuiteLanguage, questionText } from './suites/load-suite.js';
+export { checkSuiteDirectory, formatCheckReport, type SuiteCheckReport } from './suites/check-suite.js';
