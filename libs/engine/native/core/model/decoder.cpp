@@ -1,0 +1,394 @@
+#include "decoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "../ops/cross-entropy.h"
+#include "../random.h"
+
+namespace xr {
+
+template <class T>
+Decoder<T>::Decoder(const Backend& backend, const ModelConfig& c)
+    : backend_(backend), ops_(ops_of<T>(backend)), config_(c) {
+  if (c.heads % c.kv_heads != 0) throw std::invalid_argument("heads must be a multiple of kv_heads");
+  if (c.head_dim % 2 != 0) throw std::invalid_argument("head_dim must be even for RoPE");
+  for (const auto& spec : tensor_specs(c)) {
+    Param<T>& p = params_.add(spec.name, spec.shape);
+    if (spec.name.find("norm.weight") != std::string::npos) std::fill(p.value.begin(), p.value.end(), T(1));
+  }
+  const int64_t qd = c.heads * c.head_dim, kvd = c.kv_heads * c.head_dim;
+  for (int64_t i = 0; i < c.layers; ++i) {
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    auto lin = [&](const std::string& name, int64_t in, int64_t out, bool bias) {
+      Linear<T> l;
+      l.weight = &params_.at(p + name + ".weight");
+      l.bias = bias ? &params_.at(p + name + ".bias") : nullptr;
+      l.in = in;
+      l.out = out;
+      return l;
+    };
+    Layer layer;
+    layer.norm1 = &params_.at(p + "input_layernorm.weight");
+    layer.norm2 = &params_.at(p + "post_attention_layernorm.weight");
+    layer.q = lin("self_attn.q_proj", c.hidden, qd, c.qkv_bias);
+    layer.k = lin("self_attn.k_proj", c.hidden, kvd, c.qkv_bias);
+    layer.v = lin("self_attn.v_proj", c.hidden, kvd, c.qkv_bias);
+    layer.o = lin("self_attn.o_proj", qd, c.hidden, false);
+    layer.gate = lin("mlp.gate_proj", c.hidden, c.intermediate, false);
+    layer.up = lin("mlp.up_proj", c.hidden, c.intermediate, false);
+    layer.down = lin("mlp.down_proj", c.intermediate, c.hidden, false);
+    layers_.push_back(layer);
+  }
+}
+
+template <class T>
+void Decoder<T>::set_base_trainable(bool on) {
+  params_.for_each([&](const std::string& name, Param<T>& p) {
+    if (name.find(".lora_") == std::string::npos) p.set_trainable(on);
+  });
+}
+
+template <class T>
+void Decoder<T>::zero_grad() {
+  params_.for_each([](const std::string&, Param<T>& p) { std::fill(p.grad.begin(), p.grad.end(), T(0)); });
+}
+
+template <class T>
+void Decoder<T>::add_lora(const LoraConfig& lora) {
+  if (lora_rank_ > 0) throw std::invalid_argument("the model already has a LoRA adapter; merge it first");
+  if (lora.rank <= 0) throw std::invalid_argument("LoRA rank must be positive");
+  lora_rank_ = lora.rank;
+  lora_scale_ = lora.rslora ? lora.alpha / std::sqrt(double(lora.rank)) : lora.alpha / double(lora.rank);
+  lora_targets_ = lora.targets;
+  Rng rng(lora.seed);
+  for (size_t li = 0; li < layers_.size(); ++li) {
+    Layer& L = layers_[li];
+    const std::string p = "model.layers." + std::to_string(li) + ".";
+    const std::vector<std::pair<std::string, Linear<T>*>> modules = {
+        {"self_attn.q_proj", &L.q}, {"self_attn.k_proj", &L.k},   {"self_attn.v_proj", &L.v},
+        {"self_attn.o_proj", &L.o}, {"mlp.gate_proj", &L.gate}, {"mlp.up_proj", &L.up},
+        {"mlp.down_proj", &L.down}};
+    for (const auto& [path, lin] : modules) {
+      const std::string leaf = path.substr(path.find('.') + 1);
+      if (std::find(lora.targets.begin(), lora.targets.end(), leaf) == lora.targets.end()) continue;
+      Param<T>& a = params_.add(p + path + ".lora_A.weight", {lora.rank, lin->in});
+      Param<T>& b = params_.add(p + path + ".lora_B.weight", {lin->out, lora.rank});
+      // PEFT: A ~ kaiming_uniform(a=√5) = U(−1/√in, 1/√in); B = 0 so the adapter starts as the base.
+      const double bound = 1.0 / std::sqrt(double(lin->in));
+      for (auto& x : a.value) x = T(bound * rng.symmetric());
+      if (!lora.zero_b)
+        for (auto& x : b.value) x = T(bound * rng.symmetric());
+      a.set_trainable(true);
+      b.set_trainable(true);
+      lin->lora_a = &a;
+      lin->lora_b = &b;
+      lin->lora_scale = T(lora_scale_);
+    }
+  }
+}
+
+template <class T>
+void Decoder<T>::merge_lora() {
+  for (size_t li = 0; li < layers_.size(); ++li) {
+    Layer& L = layers_[li];
+    for (Linear<T>* lin : {&L.q, &L.k, &L.v, &L.o, &L.gate, &L.up, &L.down}) {
+      if (!lin->lora_a) continue;
+      const int64_t r = lin->rank();
+      ops_.gemm(false, false, lin->out, lin->in, r, lin->lora_scale, lin->lora_b->value.data(), r,
+                lin->lora_a->value.data(), lin->in, T(1), lin->weight->value.data(), lin->in);
+      lin->lora_a = lin->lora_b = nullptr;
+    }
+  }
+  for (const auto& name : params_.names())
+    if (name.find(".lora_") != std::string::npos) params_.remove(name);
+  lora_rank_ = 0;
+}
+
+template <class T>
+Linear<T> Decoder<T>::lm_head() const {
+  Linear<T> l;
+  auto& store = const_cast<ParameterStore<T>&>(params_);
+  l.weight = config_.tie_embeddings ? &store.at("model.embed_tokens.weight") : &store.at("lm_head.weight");
+  l.in = config_.hidden;
+  l.out = config_.vocab;
+  return l;
+}
+
+template <class T>
+void Decoder<T>::layer_forward(int64_t li, int64_t B, int64_t Tq, const std::vector<int32_t>& positions,
+                               const std::vector<int32_t>& segments, LayerActs& a, KvCache* cache, int64_t q_start,
+                               std::vector<T>& x) {
+  const ModelConfig& c = config_;
+  const Layer& L = layers_[li];
+  const int64_t N = B * Tq, H = c.hidden, D = c.head_dim, qd = c.heads * D, kvd = c.kv_heads * D;
+  const bool save = cache == nullptr;
+  auto xa = [&](const char* name) { return &a.lora_xa[name]; };
+  if (save) a.x_in = x;
+  a.xn1.resize(N * H);
+  a.rstd1.resize(N);
+  ops_.rmsnorm_forward(N, H, T(c.rms_eps), x.data(), L.norm1->value.data(), a.xn1.data(), a.rstd1.data());
+  a.q.resize(N * qd);
+  a.k.resize(N * kvd);
+  a.v.resize(N * kvd);
+  L.q.forward(ops_, N, a.xn1.data(), a.q.data(), xa("q_proj"));
+  L.k.forward(ops_, N, a.xn1.data(), a.k.data(), xa("k_proj"));
+  L.v.forward(ops_, N, a.xn1.data(), a.v.data(), xa("v_proj"));
+  ops_.rope_forward({N, c.heads, D, c.rope_theta}, positions.data(), a.q.data(), a.q.data());
+  ops_.rope_forward({N, c.kv_heads, D, c.rope_theta}, positions.data(), a.k.data(), a.k.data());
+
+  a.attn.resize(N * qd);
+  a.lse.resize(B * c.heads * Tq);
+  if (cache) {
+    const int64_t cap = cache->capacity;
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t t = 0; t < Tq; ++t) {
+        std::copy_n(a.k.data() + (b * Tq + t) * kvd, kvd, cache->k[li].data() + (b * cap + q_start + t) * kvd);
+        std::copy_n(a.v.data() + (b * Tq + t) * kvd, kvd, cache->v[li].data() + (b * cap + q_start + t) * kvd);
+      }
+    const AttentionShape s{B, Tq, q_start + Tq, cap, c.heads, c.kv_heads, D, q_start};
+    ops_.attention_forward(s, a.q.data(), cache->k[li].data(), cache->v[li].data(), segments.data(),
+                           cache->segments.data(), a.attn.data(), a.lse.data());
+  } else {
+    const AttentionShape s{B, Tq, Tq, Tq, c.heads, c.kv_heads, D, 0};
+    ops_.attention_forward(s, a.q.data(), a.k.data(), a.v.data(), segments.data(), segments.data(), a.attn.data(),
+                           a.lse.data());
+  }
+  std::vector<T> tmp(N * H);
+  L.o.forward(ops_, N, a.attn.data(), tmp.data(), xa("o_proj"));
+  for (int64_t i = 0; i < N * H; ++i) x[i] += tmp[i];
+  if (save) a.x_mid = x;
+
+  a.xn2.resize(N * H);
+  a.rstd2.resize(N);
+  ops_.rmsnorm_forward(N, H, T(c.rms_eps), x.data(), L.norm2->value.data(), a.xn2.data(), a.rstd2.data());
+  const int64_t I = c.intermediate;
+  a.g.resize(N * I);
+  a.u.resize(N * I);
+  a.h.resize(N * I);
+  L.gate.forward(ops_, N, a.xn2.data(), a.g.data(), xa("gate_proj"));
+  L.up.forward(ops_, N, a.xn2.data(), a.u.data(), xa("up_proj"));
+  ops_.swiglu_forward(N * I, a.g.data(), a.u.data(), a.h.data());
+  L.down.forward(ops_, N, a.h.data(), tmp.data(), xa("down_proj"));
+  for (int64_t i = 0; i < N * H; ++i) x[i] += tmp[i];
+}
+
+template <class T>
+void Decoder<T>::layer_backward(int64_t li, int64_t B, int64_t T_, const std::vector<int32_t>& positions,
+                                const std::vector<int32_t>& segments, const LayerActs& a, std::vector<T>& dx) {
+  const ModelConfig& c = config_;
+  const Layer& L = layers_[li];
+  const int64_t N = B * T_, H = c.hidden, D = c.head_dim, qd = c.heads * D, kvd = c.kv_heads * D, I = c.intermediate;
+  auto xa = [&](const char* name) -> const std::vector<T>* {
+    auto it = a.lora_xa.find(name);
+    return it == a.lora_xa.end() ? nullptr : &it->second;
+  };
+  auto grad_of = [](Param<T>* p) { return p->trainable() ? p->grad.data() : nullptr; };
+
+  std::vector<T> dh(N * I), dg(N * I), du(N * I), dxn(N * H), dtmp(N * H);
+  L.down.backward(ops_, N, a.h.data(), xa("down_proj"), dx.data(), dh.data(), false);
+  ops_.swiglu_backward(N * I, a.g.data(), a.u.data(), dh.data(), dg.data(), du.data());
+  L.gate.backward(ops_, N, a.xn2.data(), xa("gate_proj"), dg.data(), dxn.data(), false);
+  L.up.backward(ops_, N, a.xn2.data(), xa("up_proj"), du.data(), dxn.data(), true);
+  ops_.rmsnorm_backward(N, H, a.x_mid.data(), L.norm2->value.data(), a.rstd2.data(), dxn.data(), dtmp.data(),
+                        grad_of(L.norm2));
+  for (int64_t i = 0; i < N * H; ++i) dx[i] += dtmp[i];
+
+  std::vector<T> dattn(N * qd), dq(N * qd), dk(N * kvd), dv(N * kvd);
+  L.o.backward(ops_, N, a.attn.data(), xa("o_proj"), dx.data(), dattn.data(), false);
+  const AttentionShape s{B, T_, T_, T_, c.heads, c.kv_heads, D, 0};
+  ops_.attention_backward(s, a.q.data(), a.k.data(), a.v.data(), segments.data(), segments.data(), a.attn.data(),
+                          a.lse.data(), dattn.data(), dq.data(), dk.data(), dv.data());
+  ops_.rope_backward({N, c.heads, D, c.rope_theta}, positions.data(), dq.data(), dq.data());
+  ops_.rope_backward({N, c.kv_heads, D, c.rope_theta}, positions.data(), dk.data(), dk.data());
+  L.q.backward(ops_, N, a.xn1.data(), xa("q_proj"), dq.data(), dxn.data(), false);
+  L.k.backward(ops_, N, a.xn1.data(), xa("k_proj"), dk.data(), dxn.data(), true);
+  L.v.backward(ops_, N, a.xn1.data(), xa("v_proj"), dv.data(), dxn.data(), true);
+  ops_.rmsnorm_backward(N, H, a.x_in.data(), L.norm1->value.data(), a.rstd1.data(), dxn.data(), dtmp.data(),
+                        grad_of(L.norm1));
+  for (int64_t i = 0; i < N * H; ++i) dx[i] += dtmp[i];
+}
+
+template <class T>
+void Decoder<T>::run_layers(int64_t B, int64_t Tq, const std::vector<int32_t>& ids,
+                            const std::vector<int32_t>& positions, const std::vector<int32_t>& segments,
+                            std::vector<LayerActs>* acts, KvCache* cache, int64_t q_start, std::vector<T>& x,
+                            const std::atomic<bool>* cancel) {
+  const int64_t N = B * Tq, H = config_.hidden;
+  x.resize(N * H);
+  ops_.embedding_forward(N, H, ids.data(), embed().value.data(), x.data());
+  LayerActs scratch;
+  if (acts) acts->resize(layers_.size());
+  for (int64_t li = 0; li < static_cast<int64_t>(layers_.size()); ++li) {
+    check_cancel(cancel);
+    layer_forward(li, B, Tq, positions, segments, acts ? (*acts)[li] : scratch, cache, q_start, x);
+  }
+}
+
+template <class T>
+double Decoder<T>::loss(const Batch& batch, bool backward, const std::atomic<bool>* cancel) {
+  const int64_t B = batch.batch, Tq = batch.seq, N = B * Tq, H = config_.hidden, V = config_.vocab;
+  std::vector<LayerActs> acts;
+  std::vector<T> x;
+  run_layers(B, Tq, batch.ids, batch.positions, batch.segments, backward ? &acts : nullptr, nullptr, 0, x, cancel);
+  Param<T>& final_norm = params_.at("model.norm.weight");
+  std::vector<T> xn(N * H), rstd(N), logits(N * V);
+  ops_.rmsnorm_forward(N, H, T(config_.rms_eps), x.data(), final_norm.value.data(), xn.data(), rstd.data());
+  const Linear<T> head = lm_head();
+  head.forward(ops_, N, xn.data(), logits.data(), nullptr);
+  CrossEntropy<T> ce;
+  const double value = ce.forward(ops_, N, V, logits.data(), batch.targets.data());
+  if (!backward) return value;
+
+  check_cancel(cancel);
+  std::vector<T> dlogits(N * V), dxn(N * H), dx(N * H);
+  ce.backward(ops_, N, V, logits.data(), batch.targets.data(), 1.0, dlogits.data());
+  std::vector<T>().swap(logits);
+  head.backward(ops_, N, xn.data(), nullptr, dlogits.data(), dxn.data(), false);
+  ops_.rmsnorm_backward(N, H, x.data(), final_norm.value.data(), rstd.data(), dxn.data(), dx.data(),
+                        final_norm.trainable() ? final_norm.grad.data() : nullptr);
+  for (int64_t li = static_cast<int64_t>(layers_.size()) - 1; li >= 0; --li) {
+    check_cancel(cancel);
+    layer_backward(li, B, Tq, batch.positions, batch.segments, acts[li], dx);
+    acts[li] = LayerActs();  // free as we go
+  }
+  if (embed().trainable()) ops_.embedding_backward(N, H, batch.ids.data(), dx.data(), embed().grad.data());
+  return value;
+}
+
+template <class T>
+std::vector<T> Decoder<T>::logits(const Batch& batch, const std::atomic<bool>* cancel) {
+  const int64_t N = batch.batch * batch.seq, H = config_.hidden, V = config_.vocab;
+  std::vector<T> x;
+  run_layers(batch.batch, batch.seq, batch.ids, batch.positions, batch.segments, nullptr, nullptr, 0, x, cancel);
+  std::vector<T> xn(N * H), rstd(N), out(N * V);
+  ops_.rmsnorm_forward(N, H, T(config_.rms_eps), x.data(), params_.at("model.norm.weight").value.data(), xn.data(),
+                       rstd.data());
+  lm_head().forward(ops_, N, xn.data(), out.data(), nullptr);
+  return out;
+}
+
+template <class T>
+void Decoder<T>::token_logprobs(const Batch& batch, std::vector<T>& logp, std::vector<T>* entropy,
+                                const std::atomic<bool>* cancel) {
+  const int64_t N = batch.batch * batch.seq, V = config_.vocab;
+  std::vector<T> z = logits(batch, cancel);
+  std::vector<T> lse(N);
+  logp.assign(N, T(0));
+  if (entropy) entropy->assign(N, T(0));
+  ops_.logprobs_forward(N, V, z.data(), batch.targets.data(), logp.data(), lse.data(),
+                        entropy ? entropy->data() : nullptr);
+}
+
+namespace {
+
+// Picks the next token from one row of logits. Greedy at temperature 0; otherwise softmax of
+// logits / temperature restricted to the top-k, then to the smallest set whose mass reaches top-p.
+template <class T>
+int32_t sample_token(const T* z, int64_t V, const SamplingOptions& o, Rng& rng) {
+  if (o.temperature <= 0) return static_cast<int32_t>(std::max_element(z, z + V) - z);
+  std::vector<int32_t> idx(V);
+  std::iota(idx.begin(), idx.end(), 0);
+  int64_t keep = V;
+  if (o.top_k > 0 && o.top_k < V) keep = o.top_k;
+  std::partial_sort(idx.begin(), idx.begin() + keep, idx.end(), [&](int32_t a, int32_t b) { return z[a] > z[b]; });
+  std::vector<double> p(keep);
+  const double m = double(z[idx[0]]);
+  double sum = 0;
+  for (int64_t i = 0; i < keep; ++i) sum += p[i] = std::exp((double(z[idx[i]]) - m) / o.temperature);
+  if (o.top_p < 1.0) {
+    double mass = 0;
+    int64_t n = 0;
+    while (n < keep) {
+      mass += p[n++] / sum;
+      if (mass >= o.top_p) break;
+    }
+    keep = n;
+    sum = 0;
+    for (int64_t i = 0; i < keep; ++i) sum += p[i];
+  }
+  double r = rng.uniform() * sum;
+  for (int64_t i = 0; i < keep; ++i) {
+    r -= p[i];
+    if (r < 0) return idx[i];
+  }
+  return idx[keep - 1];
+}
+
+}  // namespace
+
+template <class T>
+Generation Decoder<T>::generate(const std::vector<std::vector<int32_t>>& prompts, const SamplingOptions& o,
+                                const std::atomic<bool>* cancel) {
+  const ModelConfig& c = config_;
+  const int64_t B = static_cast<int64_t>(prompts.size()), H = c.hidden, V = c.vocab;
+  int64_t Lp = 0;
+  for (const auto& p : prompts) Lp = std::max<int64_t>(Lp, static_cast<int64_t>(p.size()));
+  KvCache cache;
+  cache.capacity = Lp + o.max_new_tokens;
+  cache.k.assign(c.layers, std::vector<T>(B * cache.capacity * c.kv_heads * c.head_dim, T(0)));
+  cache.v = cache.k;
+  cache.segments.assign(B * cache.capacity, 0);
+
+  // Prompts are left-padded to a common length; padding has segment 0, so no query sees it.
+  std::vector<int32_t> ids(B * Lp, 0), pos(B * Lp, 0), seg(B * Lp, 0);
+  std::vector<int64_t> length(B);
+  for (int64_t b = 0; b < B; ++b) {
+    const int64_t len = static_cast<int64_t>(prompts[b].size()), pad = Lp - len;
+    length[b] = len;
+    for (int64_t t = 0; t < len; ++t) {
+      ids[b * Lp + pad + t] = prompts[b][t];
+      pos[b * Lp + pad + t] = static_cast<int32_t>(t);
+      seg[b * Lp + pad + t] = 1;
+      cache.segments[b * cache.capacity + pad + t] = 1;
+    }
+  }
+  Generation out;
+  out.tokens.resize(B);
+  out.logprobs.resize(B);
+  std::vector<Rng> rngs;
+  for (int64_t b = 0; b < B; ++b) rngs.emplace_back(o.seed * 1000003ull + static_cast<uint64_t>(b));
+  std::vector<bool> done(B, false);
+  Param<T>& final_norm = params_.at("model.norm.weight");
+  const Linear<T> head = lm_head();
+
+  int64_t q_start = 0, Tq = Lp;
+  std::vector<T> x, last(B * H), xn(B * H), rstd(B), z(B * V), lse(B), logp(B);
+  for (int64_t step = 0; step < o.max_new_tokens; ++step) {
+    run_layers(B, Tq, ids, pos, seg, nullptr, &cache, q_start, x, cancel);
+    for (int64_t b = 0; b < B; ++b) std::copy_n(x.data() + (b * Tq + Tq - 1) * H, H, last.data() + b * H);
+    ops_.rmsnorm_forward(B, H, T(c.rms_eps), last.data(), final_norm.value.data(), xn.data(), rstd.data());
+    head.forward(ops_, B, xn.data(), z.data(), nullptr);
+    std::vector<int32_t> next(B);
+    for (int64_t b = 0; b < B; ++b) next[b] = done[b] ? 0 : sample_token(z.data() + b * V, V, o, rngs[b]);
+    ops_.logprobs_forward(B, V, z.data(), next.data(), logp.data(), lse.data(), nullptr);
+    bool all_done = true;
+    for (int64_t b = 0; b < B; ++b) {
+      if (done[b]) continue;
+      out.tokens[b].push_back(next[b]);
+      out.logprobs[b].push_back(static_cast<float>(logp[b]));
+      if (std::find(o.stop_tokens.begin(), o.stop_tokens.end(), next[b]) != o.stop_tokens.end()) done[b] = true;
+      all_done = all_done && done[b];
+    }
+    if (all_done || step + 1 == o.max_new_tokens) break;
+    // The next chunk is one token per sequence, at the slot after everything cached so far.
+    q_start += Tq;
+    Tq = 1;
+    ids = next;
+    pos.resize(B);
+    seg.assign(B, 1);
+    for (int64_t b = 0; b < B; ++b) {
+      pos[b] = static_cast<int32_t>(length[b] + step);
+      cache.segments[b * cache.capacity + q_start] = done[b] ? 0 : 1;
+      if (done[b]) seg[b] = 0;
+    }
+  }
+  return out;
+}
+
+template class Decoder<float>;
+template class Decoder<double>;
+
+}  // namespace xr

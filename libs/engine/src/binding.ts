@@ -1,0 +1,124 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The only place that loads the native addon and states its types. Everything here takes values
+ * already validated by the TypeScript API (engine-model.ts); the addon copies them before going
+ * off-thread.
+ */
+
+export interface NativeDecoderConfig {
+  vocabSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  intermediateSize: number;
+  ropeTheta: number;
+  rmsNormEps: number;
+  tieEmbeddings: boolean;
+  qkvBias: boolean;
+}
+
+export interface NativeBatch {
+  batch: number;
+  seq: number;
+  ids: Int32Array;
+  positions: Int32Array;
+  segments: Int32Array;
+  targets: Int32Array;
+}
+
+export interface NativeLoraConfig {
+  rank: number;
+  alpha: number;
+  rslora: boolean;
+  targets: string[];
+  seed: number;
+  zeroB: boolean;
+}
+
+export interface NativeSamplingOptions {
+  maxNewTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  stopTokens: Int32Array;
+}
+
+export interface NativeAdamWOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  maxGradNorm: number;
+}
+
+export interface NativeCancelToken {
+  cancel(): void;
+}
+
+export interface NativeModel {
+  tensorSpecs(): { name: string; shape: number[] }[];
+  tensorNames(): string[];
+  setTensor(name: string, data: Float32Array): void;
+  getTensor(name: string): Float32Array;
+  getGradient(name: string): Float32Array | null;
+  setBaseTrainable(on: boolean): void;
+  zeroGrad(): void;
+  addLora(config: NativeLoraConfig): void;
+  mergeLora(): void;
+  loss(batch: NativeBatch, backward: boolean, cancel?: NativeCancelToken): Promise<number>;
+  tokenLogprobs(batch: NativeBatch, cancel?: NativeCancelToken): Promise<{ logprobs: Float32Array; entropy: Float32Array }>;
+  logits(batch: NativeBatch, cancel?: NativeCancelToken): Promise<Float32Array>;
+  generate(
+    prompts: Int32Array[],
+    options: NativeSamplingOptions,
+    cancel?: NativeCancelToken,
+  ): Promise<{ tokens: Int32Array[]; logprobs: Float32Array[] }>;
+  adamwStep(options: NativeAdamWOptions): Promise<number>;
+}
+
+export interface OpCheck {
+  gradError: number;
+  forwardError: number;
+  backwardError: number;
+  checked: number;
+}
+
+export interface ModelCheck {
+  gradError: number;
+  lossError: number;
+  floatGradError: number;
+  checked: number;
+}
+
+export interface NativeEngine {
+  backendInfo(): { backend: string; gemmKernel: string; blasAvailable: boolean; threads: number };
+  setGemmKernel(kernel: 'blas' | 'blocked'): void;
+  opCheckNames(): string[];
+  checkOp(name: string, seed: number): OpCheck;
+  checkModel(config: NativeDecoderConfig, mode: 'full' | 'lora', seed: number): Promise<ModelCheck>;
+  timeGemm(m: number, n: number, k: number, iterations: number): Promise<number>;
+  Model: new (config: NativeDecoderConfig) => NativeModel;
+  CancelToken: new () => NativeCancelToken;
+}
+
+// src/ and dist/ both sit one level below the package root, where node-gyp leaves build/.
+const addonPath = fileURLToPath(new URL('../build/Release/engine.node', import.meta.url));
+
+function load(): NativeEngine {
+  try {
+    return createRequire(import.meta.url)(addonPath) as NativeEngine;
+  } catch (cause) {
+    throw new Error(
+      `the native engine is not built (${addonPath}); run \`nx run @xreason/engine:build\` (needs g++ and python3)`,
+      { cause },
+    );
+  }
+}
+
+export const native: NativeEngine = load();

@@ -1,0 +1,22 @@
+export {
+  ARCHITECTURES,
+  EngineInputError,
+  decoderConfigFromHf,
+  decoderConfigToHf,
+  resolveDecoderConfig,
+  type Architecture,
+  type DecoderConfig,
+} from './decoder-config.js';
+export {
+  EngineModel,
+  LORA_TARGETS,
+  type AdamWOptions,
+  type CallOptions,
+  type GenerateOptions,
+  type Generated,
+  type LoraOptions,
+  type TensorSpec,
+  type TrainSequence,
+} from './engine-model.js';
+export { randomWeights, weightBuffers } from './random-weights.js';
+export { engineInfo, scoreTokens } from './score.js';
