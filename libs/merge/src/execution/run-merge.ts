@@ -145,8 +145,9 @@ async function writeTensors(
 ): Promise<{ totalSize: number; files: string[] }> {
   const largest = Math.max(1, ...plan.tensors.map((t) => t.shape.reduce((a, b) => a * b, 1)));
   const inputsPerTensor = Math.max(...plan.tensors.map((t) => t.models.length + (t.base ? 1 : 0)));
-  // Idle scratch is capped at one tensor's working set: reuse without hoarding.
-  const floats = new TypedArrayPool((n) => new Float32Array(n), 4 * largest * (inputsPerTensor + 1));
+  // Idle scratch is capped a little above one tensor's working set (inputs + output): small tensors
+  // released after a large one must not evict the large buffers the next layer needs again.
+  const floats = new TypedArrayPool((n) => new Float32Array(n), 4 * largest * (inputsPerTensor + 2));
   const halves = new TypedArrayPool((n) => new Uint16Array(n), 2 * largest);
   const totalBytes = plan.tensors.reduce((sum, t) => sum + elementsOf(t) * dtypeByteSize(t.outputDtype), 0);
   const writer = await ShardedCheckpointWriter.create({
