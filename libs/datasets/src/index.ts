@@ -31,3 +31,8 @@ export { defineSuite, RowProblem, type BenchmarkItem, type BenchmarkSuite } from
 export { SUITES, suiteRegistry, suiteLanguages } from './suites/registry.js';
 export { extractAnswer, findSuiteFile, loadSuiteLanguage, questionText } from './suites/load-suite.js';
 export { checkSuiteDirectory, formatCheckReport, type SuiteCheckReport } from './suites/check-suite.js';
+// Recipe datasets.
+export { RECIPES, recipeRegistry } from './recipes/registry.js';
+export type { Recipe, RecipeExample, RecipeOptions } from './recipes/recipe.types.js';
+export { writeTokenizedShards, type ShardEntry, type ShardManifest, type ShardOptions } from './recipes/shards.js';
+export { buildRecipeDataset, type BuildRecipeOptions, type BuildRecipeResult } from './recipes/build-recipe.js';
