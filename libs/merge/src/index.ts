@@ -13,3 +13,7 @@ export { MergeConfigSchema, type MergeConfig } from './config/merge-config.schem
 export { checkMergeConfig, parseMergeConfig, type ParsedMergeConfig } from './config/parse-merge-config.js';
 export { evaluateSetting, type ParameterSetting } from './config/parameter-setting.js';
 export { runMerge, type MergeResult, type RunMergeOptions } from './execution/run-merge.js';
+export { mergeLora, type MergeLoraOptions, type MergeLoraResult } from './lora/merge-lora.js';
+export { extractLora, type ExtractLoraOptions, type ExtractLoraResult } from './lora/extract-lora.js';
+export { loraScale, LoraAdapterConfigSchema, type LoraAdapterConfig } from './lora/peft-adapter.js';
+export { truncatedSvd, type SvdOptions, type TruncatedSvd } from './linalg/svd.js';
