@@ -9,7 +9,10 @@ export const boundaryConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:native', onlyDependOnLibsWithTags: ['type:contracts'] },
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:native', 'type:domain'] },
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:native', 'type:domain'],
+  },
   {
     sourceTag: 'type:service',
     onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:native', 'type:domain'],

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 const root = process.argv[2] ?? '.';
 const allowMissing = process.argv.includes('--allow-missing');
 const projectDirs = ['libs', 'services']
-  .flatMap((group) => (existsSync(join(root, group)) ? readdirSync(join(root, group)).map((d) => join(root, group, d)) : []))
+  .flatMap((group) =>
+    existsSync(join(root, group)) ? readdirSync(join(root, group)).map((d) => join(root, group, d)) : [],
+  )
   .concat([join(root, 'cli'), join(root, 'tests')]);
 
 let passed = 0;

@@ -14,6 +14,7 @@ export function parsePositiveInteger(flag: string, value: string): number {
 }
 
 export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) throw new UserError(`${flag}: "${value}" is not one of ${choices.join(', ')}`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new UserError(`${flag}: "${value}" is not one of ${choices.join(', ')}`);
   return value as T;
 }

@@ -34,7 +34,9 @@ describe('xreason CLI', () => {
   });
 
   it('rejects a port that is not a port before starting anything', async () => {
-    expect(await runCli(['node', 'xreason', 'up', '--port', 'seventy', '--state-dir', '/nonexistent/never-created'])).toBe(1);
+    expect(
+      await runCli(['node', 'xreason', 'up', '--port', 'seventy', '--state-dir', '/nonexistent/never-created']),
+    ).toBe(1);
     expect(err.join('')).toMatch(/--port: "seventy" is not a TCP port/);
   });
 

@@ -6,7 +6,7 @@ import { CLI_VERSION } from './version.js';
 
 export function createProgram(): Command {
   const program = new Command('xreason')
-    .description('Teach language models to reason in the user\'s language, and prove it with evaluation.')
+    .description("Teach language models to reason in the user's language, and prove it with evaluation.")
     .version(CLI_VERSION, '-V, --version')
     .showHelpAfterError('(run "xreason --help" for usage)')
     .exitOverride();

@@ -16,14 +16,19 @@ export class Progress {
     const fraction = total && total > 0 ? Math.min(1, done / total) : undefined;
     if (this.isTty) {
       const width = 28;
-      const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
+      const bar =
+        fraction === undefined
+          ? ''
+          : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
       process.stderr.write(`\r${this.label} ${bar}${detail}\u001b[K`);
       return;
     }
     const now = Date.now();
     if (now - this.lastLineAt < 2_000) return;
     this.lastLineAt = now;
-    process.stderr.write(`${this.label}${fraction === undefined ? '' : ` ${(fraction * 100).toFixed(0)}%`} ${detail}\n`);
+    process.stderr.write(
+      `${this.label}${fraction === undefined ? '' : ` ${(fraction * 100).toFixed(0)}%`} ${detail}\n`,
+    );
   }
 
   done(summary: string): void {

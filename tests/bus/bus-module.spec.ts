@@ -41,11 +41,15 @@ describe('BusModule', () => {
     await app.init();
     const bus = app.get<Bus>(BUS);
     expect(bus).toBeInstanceOf(Bus);
-    await bus.publisher.publish(StageEventTopic, { runId: 'run-m', payload: { stage: 'eval', attempt: 1, phase: 'Succeeded' } });
+    await bus.publisher.publish(StageEventTopic, {
+      runId: 'run-m',
+      payload: { stage: 'eval', attempt: 1, phase: 'Succeeded' },
+    });
     await waitFor('the handler to run', () => received.length > 0, 30_000);
     expect(received).toEqual([`eval@${StageEventTopic.name}`]);
     await app.close();
-    await expect(bus.publisher.publish(StageEventTopic, { runId: 'run-m', payload: { stage: 'x', attempt: 1, phase: 'Running' } })).rejects.toThrow();
+    await expect(
+      bus.publisher.publish(StageEventTopic, { runId: 'run-m', payload: { stage: 'x', attempt: 1, phase: 'Running' } }),
+    ).rejects.toThrow();
   }, 60_000);
 });
-

@@ -52,7 +52,9 @@ describe('bus', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const headers = Object.fromEntries(Object.keys(message.headers ?? {}).map((k) => [k, headerText(message.headers, k)]));
+        const headers = Object.fromEntries(
+          Object.keys(message.headers ?? {}).map((k) => [k, headerText(message.headers, k)]),
+        );
         received.push({ headers, value: message.value?.toString() ?? '' });
       },
     });
@@ -125,7 +127,10 @@ describe('bus', () => {
       retry: { maxAttempts: 3, initialMs: 10, maxMs: 20 },
       idempotency: postgresIdempotencyStore(database.dataSource),
       handler: async (message, context) => {
-        await context.transaction!.query('INSERT INTO bus_effects (message_id, note) VALUES ($1, $2)', [message.messageId, `attempt ${context.attempt}`]);
+        await context.transaction!.query('INSERT INTO bus_effects (message_id, note) VALUES ($1, $2)', [
+          message.messageId,
+          `attempt ${context.attempt}`,
+        ]);
         if (message.messageId === 'message-dup-2' && failOnce) {
           failOnce = false;
           throw new Error('transient');
@@ -163,8 +168,13 @@ describe('bus', () => {
     });
     await waitFor('the traced message', () => consumedTraceId !== undefined, 30_000);
     expect(consumedTraceId).toBe(producedTraceId);
-    await waitFor('the consumer span to end', () => spans.getFinishedSpans().some((s) => s.name === `${topic.name} process`));
-    const names = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === producedTraceId).map((s) => s.name);
+    await waitFor('the consumer span to end', () =>
+      spans.getFinishedSpans().some((s) => s.name === `${topic.name} process`),
+    );
+    const names = spans
+      .getFinishedSpans()
+      .filter((s) => s.spanContext().traceId === producedTraceId)
+      .map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['submit run', `${topic.name} publish`, `${topic.name} process`]));
   }, 60_000);
 });

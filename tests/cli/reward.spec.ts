@@ -14,18 +14,44 @@ describe('xreason reward score', () => {
     writeFileSync(
       input,
       [
-        JSON.stringify({ id: 'a', language: 'ja', gold: '42', task: 'math', completion: '<think>6と7を掛けると42になります。</think>答えは \\boxed{42} です。' }),
-        JSON.stringify({ id: 'b', language: 'fr', gold: '3.5', task: 'math', completion: '<think>First, 7 divided by 2 is 3.5.</think> La réponse est \\boxed{3,5}.' }),
+        JSON.stringify({
+          id: 'a',
+          language: 'ja',
+          gold: '42',
+          task: 'math',
+          completion: '<think>6と7を掛けると42になります。</think>答えは \\boxed{42} です。',
+        }),
+        JSON.stringify({
+          id: 'b',
+          language: 'fr',
+          gold: '3.5',
+          task: 'math',
+          completion: '<think>First, 7 divided by 2 is 3.5.</think> La réponse est \\boxed{3,5}.',
+        }),
         '{"id": "c", "language": "ja"',
-        JSON.stringify({ id: 'd', language: 'es', gold: 'C', task: 'choice', completion: '<think>Analicemos cada opción con cuidado.</think> La respuesta es (C).' }),
+        JSON.stringify({
+          id: 'd',
+          language: 'es',
+          gold: 'C',
+          task: 'choice',
+          completion: '<think>Analicemos cada opción con cuidado.</think> La respuesta es (C).',
+        }),
       ].join('\n') + '\n',
     );
     const run = await xreason(['reward', 'score', '--in', input, '--out', output, '--quiet']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/rollouts\.jsonl:3: /);
-    const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((r) => r.id)).toEqual(['a', 'b', 'd']);
-    expect(rows[0]).toMatchObject({ correct: true, format_ok: true, detected_language: 'ja', language_consistent: true });
+    expect(rows[0]).toMatchObject({
+      correct: true,
+      format_ok: true,
+      detected_language: 'ja',
+      language_consistent: true,
+    });
     // Right answer, but reasoned in English for a French question: the failure the methods fix.
     expect(rows[1]).toMatchObject({ correct: true, language_consistent: false, detected_language: 'en' });
     expect(rows[0].reward).toBeGreaterThan(rows[1].reward);

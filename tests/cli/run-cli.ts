@@ -12,7 +12,10 @@ export interface CliResult {
 
 /** Starts the built CLI exactly as bin/xreason does: the same Node binary, the dist entry. */
 export function startXreason(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [cliEntry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs the built CLI to completion. */

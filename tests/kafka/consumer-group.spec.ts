@@ -2,13 +2,25 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { startBroker, type Broker } from '@xreason/broker';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, fastConsumerConfig, kafkaClient, messages, producerOf, tempDir, waitFor, type Received } from './kafka-helpers.js';
+import {
+  collect,
+  fastConsumerConfig,
+  kafkaClient,
+  messages,
+  producerOf,
+  tempDir,
+  waitFor,
+  type Received,
+} from './kafka-helpers.js';
 
 const TOPIC = 'group-work';
 const PARTITIONS = 6;
 
 function rebalances(broker: Broker, group: string): number {
-  const line = broker.metricsText().split('\n').find((l) => l.startsWith(`kafka_broker_group_rebalances_total{group="${group}"}`));
+  const line = broker
+    .metricsText()
+    .split('\n')
+    .find((l) => l.startsWith(`kafka_broker_group_rebalances_total{group="${group}"}`));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
@@ -42,9 +54,13 @@ describe('consumer groups against the broker', () => {
     let b: Consumer = kafka.consumer(fastConsumerConfig(group));
     await collect(a, TOPIC, processed);
     await collect(b, TOPIC, processed);
-    const killable: ChildProcess = fork(new URL('./consumer-process.mjs', import.meta.url), [broker.bootstrapServers, group, TOPIC], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const killable: ChildProcess = fork(
+      new URL('./consumer-process.mjs', import.meta.url),
+      [broker.bootstrapServers, group, TOPIC],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     killable.on('message', (m: { type: string; partition: number; offset: number; value: string }) => {
       if (m.type === 'message') processed.push({ partition: m.partition, offset: m.offset, key: '', value: m.value });
     });

@@ -39,7 +39,11 @@ describe('durability and exactly-once append', () => {
       const consumer = kafkaClient(broker.bootstrapServers).consumer({ groupId: 'after-kill', maxWaitTimeInMs: 100 });
       await collect(consumer, topic, received);
       const present = () => new Set(received.map((m) => m.value));
-      await waitFor('every acknowledged message after restart', () => ackedAtKill.every((v) => present().has(v)), 20_000);
+      await waitFor(
+        'every acknowledged message after restart',
+        () => ackedAtKill.every((v) => present().has(v)),
+        20_000,
+      );
       await consumer.disconnect();
       expect(ackedAtKill.filter((v) => !present().has(v))).toEqual([]);
       expect(received.length).toBe(present().size); // nothing stored twice

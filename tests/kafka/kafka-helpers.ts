@@ -2,7 +2,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Consumer,
+  type ConsumerConfig,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 
 export function tempDir(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), `xreason-${prefix}-`));
@@ -24,10 +32,21 @@ export function producerOf(kafka: Kafka, config: ProducerConfig = {}): Producer 
 
 /** Consumer settings that make group changes visible within a few seconds instead of 30. */
 export function fastConsumerConfig(groupId: string): ConsumerConfig {
-  return { groupId, sessionTimeout: 3000, rebalanceTimeout: 6000, heartbeatInterval: 300, maxWaitTimeInMs: 100, retry: { retries: 20, initialRetryTime: 100 } };
+  return {
+    groupId,
+    sessionTimeout: 3000,
+    rebalanceTimeout: 6000,
+    heartbeatInterval: 300,
+    maxWaitTimeInMs: 100,
+    retry: { retries: 20, initialRetryTime: 100 },
+  };
 }
 
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -43,12 +62,22 @@ export interface Received {
 }
 
 /** Runs `consumer` on `topic`, appending every message it processes to `into`. */
-export async function collect(consumer: Consumer, topic: string, into: Received[], fromBeginning = true): Promise<void> {
+export async function collect(
+  consumer: Consumer,
+  topic: string,
+  into: Received[],
+  fromBeginning = true,
+): Promise<void> {
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
-      into.push({ partition, offset: Number(message.offset), key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+      into.push({
+        partition,
+        offset: Number(message.offset),
+        key: message.key?.toString() ?? '',
+        value: message.value?.toString() ?? '',
+      });
     },
   });
 }

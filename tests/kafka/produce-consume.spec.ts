@@ -19,7 +19,9 @@ describe('kafkajs against the broker: topics, produce, consume', () => {
     const admin = kafkaClient(broker.bootstrapServers).admin();
     await admin.connect();
     try {
-      expect(await admin.createTopics({ topics: [{ topic: 'admin-a', numPartitions: 3 }, { topic: 'admin-b' }] })).toBe(true);
+      expect(await admin.createTopics({ topics: [{ topic: 'admin-a', numPartitions: 3 }, { topic: 'admin-b' }] })).toBe(
+        true,
+      );
       expect(await admin.listTopics()).toEqual(expect.arrayContaining(['admin-a', 'admin-b']));
       const { topics } = await admin.fetchTopicMetadata({ topics: ['admin-a'] });
       expect(topics[0]?.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
@@ -45,7 +47,8 @@ describe('kafkajs against the broker: topics, produce, consume', () => {
     const producer = producerOf(kafka);
     await producer.connect();
     const sent = messages('multi', 400);
-    for (let i = 0; i < sent.length; i += 50) await producer.send({ topic: 'multi', acks: -1, messages: sent.slice(i, i + 50) });
+    for (let i = 0; i < sent.length; i += 50)
+      await producer.send({ topic: 'multi', acks: -1, messages: sent.slice(i, i + 50) });
     await producer.send({ topic: 'multi', acks: 1, compression: 1 /* gzip */, messages: messages('gzip', 20, 400) });
     // acks=0 gets no answer at all; later requests on the connection are handled after it.
     await producer.send({ topic: 'multi', acks: 0, messages: messages('fire-and-forget', 10, 420) });
@@ -66,7 +69,8 @@ describe('kafkajs against the broker: topics, produce, consume', () => {
     }
     // Same key → same partition, in send order.
     const byKey = new Map<string, Received[]>();
-    for (const m of received.filter((r) => r.value.startsWith('multi-'))) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+    for (const m of received.filter((r) => r.value.startsWith('multi-')))
+      byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
     for (const group of byKey.values()) {
       expect(new Set(group.map((m) => m.partition)).size).toBe(1);
       const order = group.map((m) => Number(m.value.split('-')[1]));
@@ -111,7 +115,9 @@ describe('kafkajs against the broker: topics, produce, consume', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      expect(await admin.fetchTopicOffsets('offsets-by-time')).toEqual([expect.objectContaining({ partition: 0, low: '0', high: '2' })]);
+      expect(await admin.fetchTopicOffsets('offsets-by-time')).toEqual([
+        expect.objectContaining({ partition: 0, low: '0', high: '2' }),
+      ]);
       expect(await admin.fetchTopicOffsetsByTimestamp('offsets-by-time', cut)).toEqual([{ partition: 0, offset: '1' }]);
     } finally {
       await admin.disconnect();

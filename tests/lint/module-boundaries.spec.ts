@@ -29,13 +29,19 @@ describe('module boundaries', () => {
   }, 120_000);
 
   it('reject contracts importing an infra lib', async () => {
-    const errors = await boundaryErrors('libs/contracts/src/canary.ts', "import { openDatabase } from '@xreason/db';\nexport const x = openDatabase;\n");
+    const errors = await boundaryErrors(
+      'libs/contracts/src/canary.ts',
+      "import { openDatabase } from '@xreason/db';\nexport const x = openDatabase;\n",
+    );
     // Reported as a circular dependency (db depends on contracts) or as a tag violation: either way, an error.
     expect(errors.join('\n')).toMatch(/type:contracts|Circular dependency/);
   });
 
   it('reject an infra lib importing another infra lib', async () => {
-    const errors = await boundaryErrors('libs/db/src/canary.ts', "import { loadConfig } from '@xreason/config';\nexport const x = loadConfig;\n");
+    const errors = await boundaryErrors(
+      'libs/db/src/canary.ts',
+      "import { loadConfig } from '@xreason/config';\nexport const x = loadConfig;\n",
+    );
     expect(errors.join('\n')).toMatch(/type:infra/);
   });
 
@@ -56,12 +62,18 @@ describe('module boundaries', () => {
 describe('workspace packages', () => {
   it('each declare an exports field and a type tag, which the boundary rule depends on', async () => {
     const { readdirSync, readFileSync, existsSync } = await import('node:fs');
-    const dirs = ['libs', 'services'].flatMap((group) => readdirSync(join(workspaceRoot, group)).map((d) => join(workspaceRoot, group, d)));
+    const dirs = ['libs', 'services'].flatMap((group) =>
+      readdirSync(join(workspaceRoot, group)).map((d) => join(workspaceRoot, group, d)),
+    );
     const missing: string[] = [];
     for (const dir of [...dirs, join(workspaceRoot, 'cli')]) {
       const file = join(dir, 'package.json');
       if (!existsSync(file)) continue;
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name: string; exports?: unknown; nx?: { tags?: string[] } };
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as {
+        name: string;
+        exports?: unknown;
+        nx?: { tags?: string[] };
+      };
       if (!pkg.exports) missing.push(`${pkg.name}: exports`);
       if (!pkg.nx?.tags?.some((t) => t.startsWith('type:'))) missing.push(`${pkg.name}: type tag`);
     }

@@ -29,8 +29,14 @@ export const brokerCommand: CliCommand = {
       .option('--log-level <level>', 'info, warn or error', 'info')
       .action(async (options: BrokerCliOptions) => {
         if (options.memory && options.dataDir) throw new UserError('--memory and --data-dir exclude each other');
-        const dataDir = options.memory ? undefined : resolve(options.dataDir ?? `${process.env.XREASON_STATE_DIR ?? '.xreason'}/broker`);
-        const logger = createLogger({ serviceName: 'xreason-broker', level: options.logLevel as 'info', destination: 2 });
+        const dataDir = options.memory
+          ? undefined
+          : resolve(options.dataDir ?? `${process.env.XREASON_STATE_DIR ?? '.xreason'}/broker`);
+        const logger = createLogger({
+          serviceName: 'xreason-broker',
+          level: options.logLevel as 'info',
+          destination: 2,
+        });
         const broker = await startBroker({
           host: options.host,
           port: parsePort('--port', options.port),

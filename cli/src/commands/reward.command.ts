@@ -14,13 +14,21 @@ interface ScoreOptions {
 export const rewardCommand: CliCommand = {
   name: 'reward',
   register(program) {
-    const reward = program.command('reward').description('score completions: accuracy, language of the reasoning, format');
+    const reward = program
+      .command('reward')
+      .description('score completions: accuracy, language of the reasoning, format');
     reward
       .command('score')
-      .description('score a rollouts JSONL file into a scored JSONL file ({"id","language","gold","completion","task"} per line)')
+      .description(
+        'score a rollouts JSONL file into a scored JSONL file ({"id","language","gold","completion","task"} per line)',
+      )
       .requiredOption('--in <file>', 'rollouts JSONL')
       .requiredOption('--out <file>', 'scored JSONL (written atomically)')
-      .option('--mode <mode>', `${SCORING_MODES.join(' or ')}: our rules, or the published scripts' semantics`, 'robust')
+      .option(
+        '--mode <mode>',
+        `${SCORING_MODES.join(' or ')}: our rules, or the published scripts' semantics`,
+        'robust',
+      )
       .option('--quiet', 'no progress on stderr')
       .action(async (options: ScoreOptions) => {
         const mode = parseChoice<ScoringMode>('--mode', options.mode, SCORING_MODES);
@@ -39,7 +47,8 @@ export const rewardCommand: CliCommand = {
         });
         progress.done(`${result.scored} rows scored, ${result.failed} bad → ${options.out}`);
         for (const error of result.errors) console.error(`${options.in}:${error.line}: ${error.message}`);
-        if (result.failed > 0) throw new UserError(`${result.failed} row(s) could not be scored (listed above); the others were written`);
+        if (result.failed > 0)
+          throw new UserError(`${result.failed} row(s) could not be scored (listed above); the others were written`);
       });
   },
 };

@@ -18,8 +18,14 @@ export const upCommand: CliCommand = {
   register(program) {
     program
       .command('up')
-      .description('start the local platform (embedded Postgres, Kafka-protocol broker, operator), report its health, run until Ctrl-C')
-      .option('--state-dir <dir>', 'local state: database, logs, artifacts', process.env.XREASON_STATE_DIR ?? '.xreason')
+      .description(
+        'start the local platform (embedded Postgres, Kafka-protocol broker, operator), report its health, run until Ctrl-C',
+      )
+      .option(
+        '--state-dir <dir>',
+        'local state: database, logs, artifacts',
+        process.env.XREASON_STATE_DIR ?? '.xreason',
+      )
       .option('--port <port>', 'operator HTTP port (0 picks a free one)', process.env.PORT ?? '7070')
       .option('--broker-port <port>', 'Kafka-protocol broker port (0 picks a free one)', '9092')
       .option('--host <host>', 'operator listen address', '127.0.0.1')
@@ -76,9 +82,12 @@ async function untilSignalOrExit(platform: LocalPlatform): Promise<void> {
 
 function renderHealth(health: PlatformHealth): string {
   const mark = (ok: boolean) => (ok ? 'ok' : 'FAIL');
-  const readyBody = health.operator.readyz.body as { checks?: Record<string, { ok: boolean; latencyMs?: number }> } | undefined;
+  const readyBody = health.operator.readyz.body as
+    { checks?: Record<string, { ok: boolean; latencyMs?: number }> } | undefined;
   const checks = Object.entries(readyBody?.checks ?? {})
-    .map(([name, check]) => `${name} ${mark(check.ok)}${check.latencyMs !== undefined ? ` (${check.latencyMs} ms)` : ''}`)
+    .map(
+      ([name, check]) => `${name} ${mark(check.ok)}${check.latencyMs !== undefined ? ` (${check.latencyMs} ms)` : ''}`,
+    )
     .join(', ');
   return [
     `xreason local platform: ${health.healthy ? 'healthy' : 'UNHEALTHY'}`,

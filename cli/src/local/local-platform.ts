@@ -61,7 +61,10 @@ export class LocalPlatform {
         host: '127.0.0.1',
         port: options.brokerPort,
         dataDir: brokerDataDir,
-        logger: createLogger({ serviceName: 'xreason-broker', destination: join(options.stateDir, 'logs', 'broker.log') }),
+        logger: createLogger({
+          serviceName: 'xreason-broker',
+          destination: join(options.stateDir, 'logs', 'broker.log'),
+        }),
       });
     } catch (error) {
       await postgres?.stop();
@@ -94,7 +97,9 @@ export class LocalPlatform {
       isDead: () => operator.hasExited,
     });
     if (!ready.ok) {
-      const reason = operator.hasExited ? operator.describeExit() : `not ready: ${ready.error ?? `HTTP ${ready.status}`}`;
+      const reason = operator.hasExited
+        ? operator.describeExit()
+        : `not ready: ${ready.error ?? `HTTP ${ready.status}`}`;
       const tail = operator.tail();
       await platform.stop();
       throw new Error(`operator ${reason}\n--- ${operator.logFile} (last lines) ---\n${tail}`);

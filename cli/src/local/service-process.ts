@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 /** The built entry point of a service in this checkout (`services/<name>/dist/main.js`). */
 export function serviceEntry(name: string): string {
-  const servicesDir = process.env.XREASON_SERVICES_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../services');
+  const servicesDir =
+    process.env.XREASON_SERVICES_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../services');
   const entry = join(servicesDir, name, 'dist/main.js');
-  if (!existsSync(entry)) throw new Error(`service "${name}" is not built: ${entry} is missing (run "npx nx build @xreason/${name}")`);
+  if (!existsSync(entry))
+    throw new Error(`service "${name}" is not built: ${entry} is missing (run "npx nx build @xreason/${name}")`);
   return entry;
 }
 

@@ -29,7 +29,11 @@ function cpuSeconds(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1e6;
 }
 
-async function measure(name: string, broker: { cpuUsage(): Promise<NodeJS.CpuUsage> }, run: () => Promise<void>): Promise<Phase> {
+async function measure(
+  name: string,
+  broker: { cpuUsage(): Promise<NodeJS.CpuUsage> },
+  run: () => Promise<void>,
+): Promise<Phase> {
   const brokerBefore = cpuSeconds(await broker.cpuUsage());
   const clientBefore = process.cpuUsage();
   const started = performance.now();
@@ -69,7 +73,10 @@ async function main(): Promise<void> {
     await admin.disconnect();
 
     const payload = Buffer.alloc(MESSAGE_BYTES, 'x');
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
     await producer.connect();
     const produce = await measure('produce', broker, async () => {
       let next = 0;
@@ -90,7 +97,12 @@ async function main(): Promise<void> {
     });
     await producer.disconnect();
 
-    const consumer = kafka.consumer({ groupId: 'bench', maxBytes: 64 * 1024 * 1024, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({
+      groupId: 'bench',
+      maxBytes: 64 * 1024 * 1024,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
     const consume = await measure('consume', broker, async () => {
@@ -108,7 +120,9 @@ async function main(): Promise<void> {
     });
     await consumer.disconnect();
 
-    console.log(`broker throughput, kafkajs 2.2.4, ${MESSAGE_BYTES} B messages, ${PARTITIONS} partitions, acks=-1, durable log, loopback, ${PER_SEND} msgs/send x ${IN_FLIGHT} in flight`);
+    console.log(
+      `broker throughput, kafkajs 2.2.4, ${MESSAGE_BYTES} B messages, ${PARTITIONS} partitions, acks=-1, durable log, loopback, ${PER_SEND} msgs/send x ${IN_FLIGHT} in flight`,
+    );
     report(produce);
     report(consume);
   } finally {

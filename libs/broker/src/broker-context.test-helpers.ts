@@ -15,7 +15,11 @@ export interface TestContext {
 export function createTestContext(dataDir: string | null = null): TestContext {
   const closing = new AbortController();
   const topics = new TopicStore({ dataDir, segmentBytes: 1024 * 1024, retentionBytes: -1, retentionMs: -1 });
-  const groups = new GroupCoordinator(new OffsetStore(null), silentLogger, { minSessionTimeoutMs: 1, maxSessionTimeoutMs: 3_600_000, initialRebalanceDelayMs: 0 });
+  const groups = new GroupCoordinator(new OffsetStore(null), silentLogger, {
+    minSessionTimeoutMs: 1,
+    maxSessionTimeoutMs: 3_600_000,
+    initialRebalanceDelayMs: 0,
+  });
   const context: BrokerContext = {
     nodeId: 0,
     clusterId: 'test',

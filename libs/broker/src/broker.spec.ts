@@ -42,7 +42,11 @@ describe('broker', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'broker-spec-'));
-    broker = await startBroker({ port: 0, dataDir, logger: { info() {}, warn: (_o, msg) => warnings.push(msg ?? ''), error: (_o, msg) => warnings.push(msg ?? '') } });
+    broker = await startBroker({
+      port: 0,
+      dataDir,
+      logger: { info() {}, warn: (_o, msg) => warnings.push(msg ?? ''), error: (_o, msg) => warnings.push(msg ?? '') },
+    });
     kafka = new Kafka({ brokers: [broker.bootstrapServers], clientId: 'spec', logLevel: logLevel.NOTHING });
   });
 
@@ -54,7 +58,10 @@ describe('broker', () => {
   it('round-trips messages through produce and a consumer group', async () => {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({ topic: 'smoke', messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+    await producer.send({
+      topic: 'smoke',
+      messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    });
     await producer.disconnect();
 
     const consumer = kafka.consumer({ groupId: 'smoke-group', maxWaitTimeInMs: 100 });
@@ -62,7 +69,12 @@ describe('broker', () => {
     await consumer.subscribe({ topic: 'smoke', fromBeginning: true });
     const seen = new Set<string>();
     await new Promise<void>((resolve, reject) => {
-      consumer.run({ eachMessage: async ({ message }) => void (seen.add(message.value?.toString() ?? '') && seen.size === 30 && resolve()) }).catch(reject);
+      consumer
+        .run({
+          eachMessage: async ({ message }) =>
+            void (seen.add(message.value?.toString() ?? '') && seen.size === 30 && resolve()),
+        })
+        .catch(reject);
     });
     await consumer.disconnect();
     expect(seen.size).toBe(30);

@@ -78,7 +78,8 @@ const lockedHere = new Set<string>();
  */
 function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, '.lock');
-  if (lockedHere.has(path)) throw new Error(`data directory ${dataDir} is in use by broker process ${process.pid} (${path})`);
+  if (lockedHere.has(path))
+    throw new Error(`data directory ${dataDir} is in use by broker process ${process.pid} (${path})`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -118,7 +119,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const host = options.host ?? '127.0.0.1';
   const flushIntervalMs = options.flushIntervalMs ?? 1000;
   const defaultPartitions = options.defaultPartitions ?? 1;
-  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) throw new Error(`startBroker: defaultPartitions must be a positive integer, got ${defaultPartitions}`);
+  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1)
+    throw new Error(`startBroker: defaultPartitions must be a positive integer, got ${defaultPartitions}`);
 
   let unlock = () => {};
   if (dataDir !== null) {
@@ -139,14 +141,27 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     });
     const truncatedBytes = topics.all().reduce((n, log) => n + log.recovery.truncatedBytes, 0);
     if (dataDir !== null) {
-      logger.info({ dataDir, topics: topics.names().length, partitions: topics.all().length, truncatedBytes, ms: Date.now() - started }, 'log recovered');
+      logger.info(
+        {
+          dataDir,
+          topics: topics.names().length,
+          partitions: topics.all().length,
+          truncatedBytes,
+          ms: Date.now() - started,
+        },
+        'log recovered',
+      );
     }
-    groups = new GroupCoordinator(new OffsetStore(metaDir === null ? null : join(metaDir, 'consumer-offsets.log')), logger, {
-      minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000,
-      maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 30 * 60 * 1000,
-      initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? 0,
-      onRebalance: (group) => metrics.rebalances.inc(1, { group }),
-    });
+    groups = new GroupCoordinator(
+      new OffsetStore(metaDir === null ? null : join(metaDir, 'consumer-offsets.log')),
+      logger,
+      {
+        minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000,
+        maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 30 * 60 * 1000,
+        initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? 0,
+        onRebalance: (group) => metrics.rebalances.inc(1, { group }),
+      },
+    );
   } catch (error) {
     unlock();
     throw error;
@@ -178,7 +193,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   };
   metrics.gauge('kafka_broker_connections_open', 'Client connections currently open.', () => connections.size);
   metrics.gauge('kafka_broker_partitions', 'Partitions hosted.', () => topics.all().length);
-  metrics.gauge('kafka_broker_log_bytes', 'Bytes held in partition logs.', () => topics.all().reduce((n, log) => n + log.sizeBytes, 0));
+  metrics.gauge('kafka_broker_log_bytes', 'Bytes held in partition logs.', () =>
+    topics.all().reduce((n, log) => n + log.sizeBytes, 0),
+  );
 
   const maxFrameBytes = options.maxFrameBytes ?? 100 * 1024 * 1024;
   server.on('connection', (socket: Socket) => {

@@ -45,7 +45,13 @@ function request<T>(child: ChildProcess, type: string, pick: (message: Record<st
 export function spawnBrokerProcess(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
   const fromSources = import.meta.url.endsWith('.ts');
   const main = fileURLToPath(new URL(fromSources ? './main.ts' : './main.js', import.meta.url));
-  const execArgv = fromSources ? ['--disable-warning=ExperimentalWarning', '--import', fileURLToPath(new URL('./dev/source-hooks.mjs', import.meta.url))] : [];
+  const execArgv = fromSources
+    ? [
+        '--disable-warning=ExperimentalWarning',
+        '--import',
+        fileURLToPath(new URL('./dev/source-hooks.mjs', import.meta.url)),
+      ]
+    : [];
   const args = ['--port', String(options.port ?? 0)];
   if (options.host !== undefined) args.push('--host', options.host);
   if (options.memory) args.push('--memory');
@@ -64,7 +70,8 @@ export function spawnBrokerProcess(options: BrokerProcessOptions = {}): Promise<
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`broker process exited (${code}) before listening: ${stderr}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`broker process exited (${code}) before listening: ${stderr}`));
     child.once('exit', onExit);
     child.on('message', (message: { type?: string; port?: number; bootstrapServers?: string }) => {
       if (message?.type !== 'ready') return;

@@ -26,7 +26,9 @@ export class Bus {
     return ensureTopics(this.kafka, topics, options);
   }
 
-  async consume<C extends TopicContract, Transaction = unknown>(options: TopicConsumerOptions<C, Transaction>): Promise<TopicConsumer<C, Transaction>> {
+  async consume<C extends TopicContract, Transaction = unknown>(
+    options: TopicConsumerOptions<C, Transaction>,
+  ): Promise<TopicConsumer<C, Transaction>> {
     const consumer = new TopicConsumer(this.kafka, this.publisher, { logger: this.options.logger, ...options });
     this.consumers.push(consumer as unknown as TopicConsumer<TopicContract, unknown>);
     await consumer.start();

@@ -5,7 +5,14 @@ describe('deadLetterFor', () => {
   const original = {
     topic: 'xreason.stage.events.v1',
     partition: 2,
-    message: { key: Buffer.from('run-1'), value: Buffer.from('{bad'), headers: { traceparent: 'tp' }, offset: '41', timestamp: '0', attributes: 0 },
+    message: {
+      key: Buffer.from('run-1'),
+      value: Buffer.from('{bad'),
+      headers: { traceparent: 'tp' },
+      offset: '41',
+      timestamp: '0',
+      attributes: 0,
+    },
   };
 
   it('keeps key, value and headers, and adds where and why it failed', () => {

@@ -5,5 +5,11 @@ export { DLQ_HEADERS, type DeadLetterReason, deadLetterFor } from './dead-letter
 export { MESSAGE_HEADERS, type OutgoingMessage, Publisher } from './publisher.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffMs } from './retry-policy.js';
 export { ensureTopics } from './topic-admin.js';
-export { type ConsumeOutcome, type MessageContext, type MessageHandler, TopicConsumer, type TopicConsumerOptions } from './topic-consumer.js';
+export {
+  type ConsumeOutcome,
+  type MessageContext,
+  type MessageHandler,
+  TopicConsumer,
+  type TopicConsumerOptions,
+} from './topic-consumer.js';
 export { extractTraceContext, headerText, injectTraceHeaders } from './trace-headers.js';

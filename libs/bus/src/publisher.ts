@@ -60,7 +60,14 @@ export class Publisher {
     const tracer = trace.getTracer('@xreason/bus');
     await tracer.startActiveSpan(
       `${topic.name} publish`,
-      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic.name, 'messaging.message.id': envelope.messageId } },
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic.name,
+          'messaging.message.id': envelope.messageId,
+        },
+      },
       async (span) => {
         try {
           const headers: IHeaders = {

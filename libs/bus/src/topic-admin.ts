@@ -2,7 +2,11 @@ import { type TopicContract, deadLetterTopic } from '@xreason/contracts';
 import type { Kafka } from 'kafkajs';
 
 /** Creates each topic and its dead-letter topic if missing (idempotent; real clusters may pre-create them). */
-export async function ensureTopics(kafka: Kafka, topics: readonly TopicContract[], options: { partitions?: number; replicationFactor?: number } = {}) {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly TopicContract[],
+  options: { partitions?: number; replicationFactor?: number } = {},
+) {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -11,7 +15,11 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicContract[
     if (wanted.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: wanted.map((topic) => ({ topic, numPartitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 })),
+        topics: wanted.map((topic) => ({
+          topic,
+          numPartitions: options.partitions ?? 3,
+          replicationFactor: options.replicationFactor ?? 1,
+        })),
       });
     }
     return wanted;

@@ -80,7 +80,10 @@ export class TopicConsumer<C extends TopicContract, Transaction = unknown> {
 
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic.name, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.subscribe({
+      topic: this.options.topic.name,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
@@ -94,7 +97,14 @@ export class TopicConsumer<C extends TopicContract, Transaction = unknown> {
     await this.consumer.disconnect();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload) {
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.stopping) break;
       const settled = await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
@@ -106,7 +116,12 @@ export class TopicConsumer<C extends TopicContract, Transaction = unknown> {
   }
 
   /** True once the message is handled, a duplicate, or parked; false when interrupted by stop(). */
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<boolean> {
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
     const decoded = this.decode(message);
     if ('reason' in decoded) {
       await this.deadLetter(topic, partition, message, decoded.reason, decoded.error, 0);
@@ -116,7 +131,13 @@ export class TopicConsumer<C extends TopicContract, Transaction = unknown> {
     const parent = extractTraceContext(message.headers);
     const tracer = trace.getTracer('@xreason/bus');
     for (let attempt = 1; ; attempt++) {
-      const messageContext: MessageContext<Transaction> = { topic, partition, offset: message.offset, headers: message.headers ?? {}, attempt };
+      const messageContext: MessageContext<Transaction> = {
+        topic,
+        partition,
+        offset: message.offset,
+        headers: message.headers ?? {},
+        attempt,
+      };
       try {
         const ran = await context.with(parent, () =>
           tracer.startActiveSpan(
@@ -145,7 +166,9 @@ export class TopicConsumer<C extends TopicContract, Transaction = unknown> {
           ),
         );
         this.options.onOutcome?.(
-          ran ? { kind: 'handled', topic, messageId: envelope.messageId, attempts: attempt } : { kind: 'duplicate', topic, messageId: envelope.messageId },
+          ran
+            ? { kind: 'handled', topic, messageId: envelope.messageId, attempts: attempt }
+            : { kind: 'duplicate', topic, messageId: envelope.messageId },
         );
         return true;
       } catch (error) {
@@ -155,13 +178,22 @@ export class TopicConsumer<C extends TopicContract, Transaction = unknown> {
           return true;
         }
         const wait = backoffMs(this.retry, attempt);
-        this.logger.warn({ topic, partition, offset: message.offset, attempt, retryInMs: wait, error: text }, 'handler failed; retrying');
+        this.logger.warn(
+          { topic, partition, offset: message.offset, attempt, retryInMs: wait, error: text },
+          'handler failed; retrying',
+        );
         if (!(await this.sleepWithHeartbeats(wait, heartbeat))) return false;
       }
     }
   }
 
-  private async runHandler(envelope: MessageOf<C>, messageContext: MessageContext<Transaction>, topic: string, partition: number, offset: string) {
+  private async runHandler(
+    envelope: MessageOf<C>,
+    messageContext: MessageContext<Transaction>,
+    topic: string,
+    partition: number,
+    offset: string,
+  ) {
     const store = this.options.idempotency;
     if (!store) {
       await this.options.handler(envelope, messageContext);
@@ -190,10 +222,20 @@ export class TopicConsumer<C extends TopicContract, Transaction = unknown> {
     return { envelope: value as MessageOf<C> };
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: DeadLetterReason, error: string, attempts: number) {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: DeadLetterReason,
+    error: string,
+    attempts: number,
+  ) {
     const letter = deadLetterFor({ topic, partition, message }, this.options.groupId, reason, error, attempts);
     await this.publisher.sendRaw(letter.topic, [letter.message]);
-    this.logger.error({ topic, partition, offset: message.offset, reason, error, deadLetterTopic: letter.topic }, 'message parked on the dead-letter topic');
+    this.logger.error(
+      { topic, partition, offset: message.offset, reason, error, deadLetterTopic: letter.topic },
+      'message parked on the dead-letter topic',
+    );
     this.options.onOutcome?.({ kind: 'dead-lettered', topic, reason, error, attempts });
   }
 

@@ -1,4 +1,11 @@
-import { type Context, context, propagation, ROOT_CONTEXT, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 
 /**
@@ -32,5 +39,5 @@ export function extractTraceContext(headers: IHeaders | undefined): Context {
 }
 
 export function headerText(headers: IHeaders | undefined, key: string): string | undefined {
-  return headers ? getter.get(headers, key) as string | undefined : undefined;
+  return headers ? (getter.get(headers, key) as string | undefined) : undefined;
 }

@@ -9,7 +9,11 @@ const Schema = defineConfig(Type.Object({ kafka: KafkaConfig }));
 
 describe('KafkaConfig', () => {
   it('defaults to the local broker', () => {
-    expect(loadConfig(Schema, { subject: 'test', env: {} }).kafka).toEqual({ brokers: ['127.0.0.1:9092'], clientId: 'xreason', ssl: false });
+    expect(loadConfig(Schema, { subject: 'test', env: {} }).kafka).toEqual({
+      brokers: ['127.0.0.1:9092'],
+      clientId: 'xreason',
+      ssl: false,
+    });
   });
 
   it('reads a real cluster from the environment: brokers list, TLS and SASL', () => {
@@ -36,7 +40,12 @@ describe('KafkaConfig', () => {
     try {
       loadConfig(Schema, {
         subject: 'test',
-        env: { KAFKA_BROKERS: 'kafka', KAFKA_SASL_MECHANISM: 'kerberos', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'hunter2' },
+        env: {
+          KAFKA_BROKERS: 'kafka',
+          KAFKA_SASL_MECHANISM: 'kerberos',
+          KAFKA_SASL_USERNAME: 'u',
+          KAFKA_SASL_PASSWORD: 'hunter2',
+        },
       });
     } catch (e) {
       error = e;

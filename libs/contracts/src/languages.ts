@@ -35,11 +35,56 @@ export type LanguageCode = keyof typeof LANGUAGES;
 export const LANGUAGE_CODES = Object.keys(LANGUAGES).sort() as LanguageCode[];
 
 /** MGSM's languages: the core set every recipe and the demo support. */
-export const MGSM_LANGUAGES = ['bn', 'de', 'en', 'es', 'fr', 'ja', 'ru', 'sw', 'te', 'th', 'zh'] as const satisfies readonly LanguageCode[];
+export const MGSM_LANGUAGES = [
+  'bn',
+  'de',
+  'en',
+  'es',
+  'fr',
+  'ja',
+  'ru',
+  'sw',
+  'te',
+  'th',
+  'zh',
+] as const satisfies readonly LanguageCode[];
 /** X-CSQA's sixteen languages. */
-export const XCSQA_LANGUAGES = ['ar', 'de', 'en', 'es', 'fr', 'hi', 'it', 'ja', 'nl', 'pl', 'pt', 'ru', 'sw', 'ur', 'vi', 'zh'] as const satisfies readonly LanguageCode[];
+export const XCSQA_LANGUAGES = [
+  'ar',
+  'de',
+  'en',
+  'es',
+  'fr',
+  'hi',
+  'it',
+  'ja',
+  'nl',
+  'pl',
+  'pt',
+  'ru',
+  'sw',
+  'ur',
+  'vi',
+  'zh',
+] as const satisfies readonly LanguageCode[];
 /** XNLI's fifteen languages. */
-export const XNLI_LANGUAGES = ['ar', 'bg', 'de', 'el', 'en', 'es', 'fr', 'hi', 'ru', 'sw', 'th', 'tr', 'ur', 'vi', 'zh'] as const satisfies readonly LanguageCode[];
+export const XNLI_LANGUAGES = [
+  'ar',
+  'bg',
+  'de',
+  'el',
+  'en',
+  'es',
+  'fr',
+  'hi',
+  'ru',
+  'sw',
+  'th',
+  'tr',
+  'ur',
+  'vi',
+  'zh',
+] as const satisfies readonly LanguageCode[];
 
 export function isLanguageCode(value: string): value is LanguageCode {
   return Object.hasOwn(LANGUAGES, value);

@@ -30,7 +30,12 @@ describe('validate', () => {
   });
 
   it('never echoes the value of a secret-looking field', () => {
-    const problems = findProblems(Spec, { name: 'a', replicas: 1, database: { password: 123456, port: 1 }, mode: 'robust' });
+    const problems = findProblems(Spec, {
+      name: 'a',
+      replicas: 1,
+      database: { password: 123456, port: 1 },
+      mode: 'robust',
+    });
     expect(problems).toHaveLength(1);
     expect(problems[0]).not.toHaveProperty('value');
   });

@@ -4,7 +4,8 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 
 // TypeBox knows no string formats until they are registered; these are the ones the contracts use.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (value) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)));
+if (!FormatRegistry.Has('date-time'))
+  FormatRegistry.Set('date-time', (value) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)));
 
 /** One problem with one field: where (a JSON pointer such as `/spec/languages/2`) and what is wrong. */
 export interface FieldProblem {

@@ -24,7 +24,12 @@ const rollouts = [...texts].map(([language, own], i) => {
   for (let j = 0; Buffer.byteLength(trace) < TARGET_BYTES - 120; j++) trace += own[j % own.length] + '\n\n';
   while (Buffer.byteLength(trace) > TARGET_BYTES - 120) trace = trace.slice(0, -1);
   const task = tasks[i % tasks.length];
-  const answer = task === 'math' ? 'The answer is \\boxed{\\frac{36}{2}}.' : task === 'choice' ? 'The answer is (C).' : '\\boxed{neutral}';
+  const answer =
+    task === 'math'
+      ? 'The answer is \\boxed{\\frac{36}{2}}.'
+      : task === 'choice'
+        ? 'The answer is (C).'
+        : '\\boxed{neutral}';
   const gold = task === 'math' ? '18' : task === 'choice' ? 'C' : 'neutral';
   let completion = `<think>${trace}</think>\n${answer}`;
   completion += ' '.repeat(Math.max(0, TARGET_BYTES - Buffer.byteLength(completion)));
@@ -52,7 +57,9 @@ function measure(mode) {
 }
 
 const bytes = rollouts.reduce((s, r) => s + Buffer.byteLength(r.completion), 0) / rollouts.length;
-console.log(`reasoning bench: ${rollouts.length} completions of ${bytes.toFixed(0)} bytes (${texts.size} languages; math, choice, nli), ${SECONDS} CPU-s per mode, one core`);
+console.log(
+  `reasoning bench: ${rollouts.length} completions of ${bytes.toFixed(0)} bytes (${texts.size} languages; math, choice, nli), ${SECONDS} CPU-s per mode, one core`,
+);
 const results = {};
 for (const mode of ['robust', 'seed-compatible']) {
   const { perCpuSecond, perWallSecond } = measure(mode);

@@ -3,7 +3,14 @@ export { findBoxedAnswers, type BoxedAnswer } from './answers/boxed.js';
 export { ANSWER_PHRASES, findPhraseAnswers } from './answers/phrases.js';
 export { CHOICE_LETTERS, readChoice } from './answers/choice.js';
 export { NLI_LABELS, readNliLabel, type NliLabel } from './answers/nli.js';
-export { extractFinalAnswer, splitCompletion, TASKS, type CompletionParts, type ExtractedAnswer, type Task } from './answers/extract.js';
+export {
+  extractFinalAnswer,
+  splitCompletion,
+  TASKS,
+  type CompletionParts,
+  type ExtractedAnswer,
+  type Task,
+} from './answers/extract.js';
 export { normaliseLocaleNumber } from './normalize/locale-number.js';
 export { evaluateExpression, valuesEqual, type MathValue } from './normalize/expression.js';
 export { mathAnswersEqual, normaliseMathAnswer, type MathAnswer } from './normalize/math-answer.js';
@@ -27,7 +34,13 @@ export {
   type ScoreRolloutsFileOptions,
   type ScoreRolloutsFileResult,
 } from './scoring/score-file.js';
-export { ADVANTAGE_ESTIMATORS, GRPO_STD_EPSILON, groupAdvantages, type AdvantageEstimator, type GroupAdvantages } from './scoring/advantages.js';
+export {
+  ADVANTAGE_ESTIMATORS,
+  GRPO_STD_EPSILON,
+  groupAdvantages,
+  type AdvantageEstimator,
+  type GroupAdvantages,
+} from './scoring/advantages.js';
 // Metrics.
 export { passAtK } from './metrics/pass-at-k.js';
 export { DEFAULT_KS, summariseSamples, type EvaluationSummary, type SampleOutcome } from './metrics/summary.js';

@@ -59,7 +59,12 @@ export function createLogger({ serviceName, serviceVersion, level = 'info', dest
   return pino(
     {
       level,
-      base: { service: serviceName, ...(serviceVersion ? { version: serviceVersion } : {}), pid: process.pid, hostname: hostname() },
+      base: {
+        service: serviceName,
+        ...(serviceVersion ? { version: serviceVersion } : {}),
+        pid: process.pid,
+        hostname: hostname(),
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },

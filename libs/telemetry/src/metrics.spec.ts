@@ -5,12 +5,16 @@ import { TelemetryMetrics } from './metrics.js';
 describe('TelemetryMetrics', () => {
   it('renders its metrics in Prometheus text format with the service label', async () => {
     const metrics = new TelemetryMetrics('reward', { defaultMetrics: false });
-    metrics.counter({ name: 'rewards_scored_total', help: 'rollouts scored', labelNames: ['kind'] }).inc({ kind: 'accuracy' }, 3);
+    metrics
+      .counter({ name: 'rewards_scored_total', help: 'rollouts scored', labelNames: ['kind'] })
+      .inc({ kind: 'accuracy' }, 3);
     metrics.gauge({ name: 'queue_lag', help: 'messages behind' }).set(7);
     metrics.histogram({ name: 'reward_value', help: 'reward', buckets: [0, 0.5, 1] }).observe(0.75);
     const { contentType, body } = await metrics.render();
     expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(body).toContain('# TYPE rewards_scored_total counter\nrewards_scored_total{kind="accuracy",service="reward"} 3');
+    expect(body).toContain(
+      '# TYPE rewards_scored_total counter\nrewards_scored_total{kind="accuracy",service="reward"} 3',
+    );
     expect(body).toContain('queue_lag{service="reward"} 7');
     expect(body).toContain('reward_value_bucket{le="1",service="reward"} 1');
     expect(body).not.toContain('process_cpu');
@@ -32,7 +36,9 @@ describe('TelemetryMetrics', () => {
   it('refuses a name already used by a metric of another type', () => {
     const metrics = new TelemetryMetrics('svc', { defaultMetrics: false });
     metrics.counter({ name: 'loss', help: 'loss' });
-    expect(() => metrics.gauge({ name: 'loss', help: 'loss' })).toThrow('metric loss already exists as a Counter, not a Gauge');
+    expect(() => metrics.gauge({ name: 'loss', help: 'loss' })).toThrow(
+      'metric loss already exists as a Counter, not a Gauge',
+    );
   });
 
   it('keeps registries of separate instances apart', async () => {
@@ -40,6 +46,8 @@ describe('TelemetryMetrics', () => {
     const b = new TelemetryMetrics('b', { defaultMetrics: false });
     a.counter({ name: 'only_in_a_total', help: 'a' }).inc();
     expect((await b.render()).body).not.toContain('only_in_a_total');
-    expect(b.counter({ name: 'only_in_a_total', help: 'b' })).not.toBe(a.counter({ name: 'only_in_a_total', help: 'a' }));
+    expect(b.counter({ name: 'only_in_a_total', help: 'b' })).not.toBe(
+      a.counter({ name: 'only_in_a_total', help: 'a' }),
+    );
   });
 });

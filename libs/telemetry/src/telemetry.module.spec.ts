@@ -15,12 +15,16 @@ class RunService {
   constructor(private readonly telemetry: Telemetry) {}
 
   load(id: string): Promise<{ id: string }> {
-    return this.telemetry.withSpan('load run', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      this.telemetry.logger.info({ run: id }, 'loaded run');
-      if (id === 'missing') throw new NotFoundException(`run ${id} does not exist`);
-      return { id };
-    }, { 'xreason.run': id });
+    return this.telemetry.withSpan(
+      'load run',
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        this.telemetry.logger.info({ run: id }, 'loaded run');
+        if (id === 'missing') throw new NotFoundException(`run ${id} does not exist`);
+        return { id };
+      },
+      { 'xreason.run': id },
+    );
   }
 }
 
@@ -44,7 +48,14 @@ async function startApp(options: Partial<TelemetryModuleOptions> = {}) {
   const exporter = new InMemorySpanExporter();
   const logs = captureLogs();
   @Module({
-    imports: [TelemetryModule.forRoot({ serviceName: 'nest-svc', spanExporter: exporter, logDestination: logs, ...options } as TelemetryModuleOptions)],
+    imports: [
+      TelemetryModule.forRoot({
+        serviceName: 'nest-svc',
+        spanExporter: exporter,
+        logDestination: logs,
+        ...options,
+      } as TelemetryModuleOptions),
+    ],
     controllers: [RunController],
     providers: [RunService],
   })
@@ -60,7 +71,13 @@ async function startApp(options: Partial<TelemetryModuleOptions> = {}) {
 async function spanNamed(exporter: InMemorySpanExporter, name: string): Promise<ReadableSpan> {
   return vi.waitFor(() => {
     const span = exporter.getFinishedSpans().find((s) => s.name === name);
-    if (!span) throw new Error(`no span ${name} yet; have ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`);
+    if (!span)
+      throw new Error(
+        `no span ${name} yet; have ${exporter
+          .getFinishedSpans()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     return span;
   });
 }
@@ -115,7 +132,9 @@ describe('TelemetryModule', () => {
     await fetch(`${base}/runs/missing`);
     await fetch(`${base}/no/such/path`);
     // Counting happens when the response ends; wait for the last request's span, which ends right after.
-    await vi.waitFor(() => expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(4));
+    await vi.waitFor(() =>
+      expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(4),
+    );
 
     const response = await fetch(`${base}/metrics`);
     expect(response.status).toBe(200);

@@ -32,9 +32,16 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
       module: TelemetryModule,
       global: true,
       providers: [
-        { provide: Telemetry, useFactory: () => ('telemetry' in options ? options.telemetry : setupTelemetry(options)) },
+        {
+          provide: Telemetry,
+          useFactory: () => ('telemetry' in options ? options.telemetry : setupTelemetry(options)),
+        },
         { provide: OWNS_TELEMETRY, useValue: owns },
-        { provide: PinoNestLogger, useFactory: (telemetry: Telemetry) => new PinoNestLogger(telemetry.logger), inject: [Telemetry] },
+        {
+          provide: PinoNestLogger,
+          useFactory: (telemetry: Telemetry) => new PinoNestLogger(telemetry.logger),
+          inject: [Telemetry],
+        },
         HttpTelemetryMiddleware,
       ],
       controllers: options.metrics === false ? [] : [MetricsController],

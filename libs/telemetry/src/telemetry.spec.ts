@@ -18,11 +18,20 @@ afterEach(async () => {
 describe('setupTelemetry tracing', () => {
   it('exports a span made by withSpan with its attributes and the service resource', async () => {
     const exporter = new InMemorySpanExporter();
-    const telemetry = setup({ serviceName: 'svc-a', serviceVersion: '1.2.3', spanExporter: exporter, logDestination: captureLogs() });
-    const result = await telemetry.withSpan('score rollouts', async (span) => {
-      span.setAttribute('xreason.rollouts', 8);
-      return 'done';
-    }, { 'xreason.run': 'run-1' });
+    const telemetry = setup({
+      serviceName: 'svc-a',
+      serviceVersion: '1.2.3',
+      spanExporter: exporter,
+      logDestination: captureLogs(),
+    });
+    const result = await telemetry.withSpan(
+      'score rollouts',
+      async (span) => {
+        span.setAttribute('xreason.rollouts', 8);
+        return 'done';
+      },
+      { 'xreason.run': 'run-1' },
+    );
     expect(result).toBe('done');
     const [span] = exporter.getFinishedSpans();
     expect(span?.name).toBe('score rollouts');
@@ -34,9 +43,9 @@ describe('setupTelemetry tracing', () => {
   it('marks a span whose work throws as an error, records the exception and rethrows', async () => {
     const exporter = new InMemorySpanExporter();
     const telemetry = setup({ serviceName: 'svc', spanExporter: exporter, logDestination: captureLogs() });
-    await expect(telemetry.withSpan('load shard', () => Promise.reject(new Error('shard 3 is truncated')))).rejects.toThrow(
-      'shard 3 is truncated',
-    );
+    await expect(
+      telemetry.withSpan('load shard', () => Promise.reject(new Error('shard 3 is truncated'))),
+    ).rejects.toThrow('shard 3 is truncated');
     const [span] = exporter.getFinishedSpans();
     expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'shard 3 is truncated' });
     expect(span?.events.map((e) => e.name)).toEqual(['exception']);
@@ -66,7 +75,12 @@ describe('setupTelemetry tracing', () => {
       await withSpan('global after second setup', () => undefined);
     });
     expect(first.getFinishedSpans().map((s) => s.name)).toEqual(['from a']);
-    expect(second.getFinishedSpans().map((s) => s.name).sort()).toEqual(['from b', 'global after second setup']);
+    expect(
+      second
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['from b', 'global after second setup']);
     await b.shutdown();
     await a.withSpan('a after b shut down', () => undefined);
     expect(first.getFinishedSpans().map((s) => s.name)).toContain('a after b shut down');
@@ -84,7 +98,11 @@ describe('OTLP/HTTP export', () => {
   it('sends spans to <endpoint>/v1/traces, and shutdown flushes the batch', async () => {
     const receiver = await startOtlpReceiver();
     try {
-      const telemetry = setupTelemetry({ serviceName: 'otlp-svc', otlpEndpoint: `${receiver.url}/`, logDestination: captureLogs() });
+      const telemetry = setupTelemetry({
+        serviceName: 'otlp-svc',
+        otlpEndpoint: `${receiver.url}/`,
+        logDestination: captureLogs(),
+      });
       await telemetry.withSpan('merge checkpoints', () => undefined);
       // The batch processor waits seconds before exporting; only shutdown's flush can deliver this now.
       expect(receiver.requests).toHaveLength(0);
@@ -133,7 +151,12 @@ describe('trace context propagation', () => {
 describe('logs', () => {
   it('writes JSON lines carrying the service and the active span ids', async () => {
     const logs = captureLogs();
-    const telemetry = setup({ serviceName: 'svc-log', serviceVersion: '0.1.0', spanExporter: new InMemorySpanExporter(), logDestination: logs });
+    const telemetry = setup({
+      serviceName: 'svc-log',
+      serviceVersion: '0.1.0',
+      spanExporter: new InMemorySpanExporter(),
+      logDestination: logs,
+    });
     telemetry.logger.info('outside');
     const ids = await telemetry.withSpan('work', (span) => {
       telemetry.logger.info({ step: 2 }, 'inside');
@@ -158,7 +181,12 @@ describe('logs', () => {
     const logs = captureLogs();
     const telemetry = setup({ serviceName: 'svc', logDestination: logs });
     telemetry.logger.info(
-      { password: 'pw-1', token: 'tok-2', config: { apiKey: 'key-3', database: { url: 'postgres://u:pw-4@db/x' } }, req: { headers: { authorization: 'Bearer tok-5' } } },
+      {
+        password: 'pw-1',
+        token: 'tok-2',
+        config: { apiKey: 'key-3', database: { url: 'postgres://u:pw-4@db/x' } },
+        req: { headers: { authorization: 'Bearer tok-5' } },
+      },
       'starting',
     );
     const line = JSON.stringify(logs.lines[0]);

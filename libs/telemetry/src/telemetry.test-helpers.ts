@@ -21,7 +21,11 @@ export interface ReceivedRequest {
 }
 
 /** A tiny OTLP/HTTP receiver on 127.0.0.1 that records every request and answers 200. */
-export async function startOtlpReceiver(): Promise<{ url: string; requests: ReceivedRequest[]; close(): Promise<void> }> {
+export async function startOtlpReceiver(): Promise<{
+  url: string;
+  requests: ReceivedRequest[];
+  close(): Promise<void>;
+}> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];

@@ -115,7 +115,10 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   trace.disable();
   context.disable();
   propagation.disable();
-  provider.register({ contextManager: new AsyncLocalStorageContextManager(), propagator: new W3CTraceContextPropagator() });
+  provider.register({
+    contextManager: new AsyncLocalStorageContextManager(),
+    propagator: new W3CTraceContextPropagator(),
+  });
 
   const logger = createLogger({
     serviceName: options.serviceName,

@@ -25,7 +25,13 @@ describe('operator application', () => {
     postgres = await startEmbeddedPostgres({ dataDir: join(stateDir, 'postgres') });
     const config = loadConfig(OperatorConfigSchema, {
       subject: 'operator configuration',
-      env: { DATABASE_URL: postgres.url, PORT: '0', XREASON_HTTP_HOST: '127.0.0.1', XREASON_STATE_DIR: stateDir, XREASON_LOG_LEVEL: 'silent' },
+      env: {
+        DATABASE_URL: postgres.url,
+        PORT: '0',
+        XREASON_HTTP_HOST: '127.0.0.1',
+        XREASON_STATE_DIR: stateDir,
+        XREASON_LOG_LEVEL: 'silent',
+      },
     });
     telemetry = setupTelemetry({ serviceName: 'xreason-operator', spanExporter: spans, logLevel: 'silent' });
     app = await NestFactory.create(OperatorModule.forRoot({ config, telemetry }), { logger: false });
@@ -49,7 +55,9 @@ describe('operator application', () => {
   it('is ready on /readyz only after checking the database', async () => {
     const response = await fetch(`${baseUrl}/readyz`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { checks: { database: { ok: boolean; latencyMs: number; error?: string } } };
+    const body = (await response.json()) as {
+      checks: { database: { ok: boolean; latencyMs: number; error?: string } };
+    };
     expect(body.checks.database.ok).toBe(true);
     expect(body.checks.database.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -74,7 +82,9 @@ describe('operator application', () => {
     await postgres.stop();
     const response = await fetch(`${baseUrl}/readyz`);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { checks: { database: { ok: boolean; latencyMs: number; error?: string } } };
+    const body = (await response.json()) as {
+      checks: { database: { ok: boolean; latencyMs: number; error?: string } };
+    };
     expect(body.checks.database.ok).toBe(false);
     expect(body.checks.database.error).toEqual(expect.any(String));
   });

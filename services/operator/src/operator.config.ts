@@ -1,5 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { type ConfigOf, DatabaseConfig, HttpConfig, StateDirConfig, TelemetryConfig, defineConfig } from '@xreason/config';
+import {
+  type ConfigOf,
+  DatabaseConfig,
+  HttpConfig,
+  StateDirConfig,
+  TelemetryConfig,
+  defineConfig,
+} from '@xreason/config';
 
 /** The operator's whole configuration: environment variables, optionally a file (XREASON_CONFIG_FILE). */
 export const OperatorConfigSchema = defineConfig(

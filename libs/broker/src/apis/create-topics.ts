@@ -21,7 +21,10 @@ export const createTopics: ApiHandler = {
         partition: a.int32('assignments.partition_index'),
         brokers: a.array('assignments.broker_ids', (b) => b.int32('broker_id')),
       })),
-      configs: r.array('topics.configs', (c) => ({ name: c.string('configs.name'), value: c.nullableString('configs.value') })),
+      configs: r.array('topics.configs', (c) => ({
+        name: c.string('configs.name'),
+        value: c.nullableString('configs.value'),
+      })),
     }));
     request.int32('timeout_ms');
     const validateOnly = v >= 1 ? request.boolean('validate_only') : false;
@@ -30,12 +33,21 @@ export const createTopics: ApiHandler = {
       const fail = (errorCode: number, message: string) => ({ name: topic.name, errorCode, message });
       const problem = topicNameProblem(topic.name);
       if (problem !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
-      if (broker.topics.has(topic.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `topic "${topic.name}" already exists`);
+      if (broker.topics.has(topic.name))
+        return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `topic "${topic.name}" already exists`);
       const count =
-        topic.assignments.length > 0 ? topic.assignments.length : topic.numPartitions === -1 ? broker.settings.defaultPartitions : topic.numPartitions;
-      if (count < 1 || count > MAX_PARTITIONS) return fail(ErrorCode.INVALID_PARTITIONS, `num_partitions ${count} must be between 1 and ${MAX_PARTITIONS}`);
+        topic.assignments.length > 0
+          ? topic.assignments.length
+          : topic.numPartitions === -1
+            ? broker.settings.defaultPartitions
+            : topic.numPartitions;
+      if (count < 1 || count > MAX_PARTITIONS)
+        return fail(ErrorCode.INVALID_PARTITIONS, `num_partitions ${count} must be between 1 and ${MAX_PARTITIONS}`);
       if (topic.replicationFactor !== -1 && topic.replicationFactor !== 1 && topic.assignments.length === 0) {
-        return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `replication_factor ${topic.replicationFactor} exceeds the 1 broker available`);
+        return fail(
+          ErrorCode.INVALID_REPLICATION_FACTOR,
+          `replication_factor ${topic.replicationFactor} exceeds the 1 broker available`,
+        );
       }
       if (!validateOnly) {
         broker.topics.create(topic.name, count);

@@ -32,18 +32,34 @@ interface PartitionData {
 /** Caps a long poll whatever the client asks: an abandoned connection must not pin memory forever. */
 const MAX_WAIT_MS = 30_000;
 
-function collect(broker: BrokerContext, request: FetchRequest): { bytes: number; topics: { topic: string; partitions: PartitionData[] }[] } {
+function collect(
+  broker: BrokerContext,
+  request: FetchRequest,
+): { bytes: number; topics: { topic: string; partitions: PartitionData[] }[] } {
   let bytes = 0;
   const topics = request.topics.map(({ topic, partitions }) => ({
     topic,
     partitions: partitions.map(({ partition, fetchOffset, maxBytes }): PartitionData => {
       const log = broker.topics.partition(topic, partition);
-      if (log === undefined) return { partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, logStartOffset: -1, records: null };
+      if (log === undefined)
+        return {
+          partition,
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          highWatermark: -1,
+          logStartOffset: -1,
+          records: null,
+        };
       // Past the response budget a partition still answers, with no records (KIP-74 keeps the first).
       const budget = bytes === 0 ? maxBytes : Math.min(maxBytes, request.maxBytes - bytes);
       const result = budget > 0 ? log.read(fetchOffset, budget) : { errorCode: ErrorCode.NONE, records: null };
       if (result.records !== null) bytes += result.records.length;
-      return { partition, errorCode: result.errorCode, highWatermark: log.nextOffset, logStartOffset: log.logStartOffset, records: result.records };
+      return {
+        partition,
+        errorCode: result.errorCode,
+        highWatermark: log.nextOffset,
+        logStartOffset: log.logStartOffset,
+        records: result.records,
+      };
     }),
   }));
   return { bytes, topics };
@@ -100,10 +116,19 @@ export const fetch: ApiHandler = {
         return { partition, fetchOffset, maxBytes: p.int32('partitions.partition_max_bytes') };
       }),
     }));
-    if (v >= 7) request.array('forgotten_topics_data', (r) => ({ topic: r.string('forgotten.topic'), partitions: r.array('forgotten.partitions', (p) => p.int32('partition')) }));
+    if (v >= 7)
+      request.array('forgotten_topics_data', (r) => ({
+        topic: r.string('forgotten.topic'),
+        partitions: r.array('forgotten.partitions', (p) => p.int32('partition')),
+      }));
     if (v >= 11) request.string('rack_id');
 
-    const fetchRequest: FetchRequest = { maxWaitMs, minBytes, maxBytes: maxBytes > 0 ? maxBytes : Number.MAX_SAFE_INTEGER, topics };
+    const fetchRequest: FetchRequest = {
+      maxWaitMs,
+      minBytes,
+      maxBytes: maxBytes > 0 ? maxBytes : Number.MAX_SAFE_INTEGER,
+      topics,
+    };
     let result = collect(broker, fetchRequest);
     const deadline = Date.now() + Math.min(Math.max(maxWaitMs, 0), MAX_WAIT_MS);
     while (result.bytes < Math.max(minBytes, 1) && maxWaitMs > 0 && Date.now() < deadline && !broker.closed.aborted) {

@@ -24,7 +24,10 @@ export const findCoordinator: ApiHandler = {
     if (v >= 1) out.int32(0);
     out.int16(errorCode);
     if (v >= 1) out.nullableString(ok ? null : 'transactions are not supported by this broker');
-    out.int32(ok ? broker.nodeId : -1).string(ok ? broker.advertisedHost : '').int32(ok ? broker.advertisedPort : -1);
+    out
+      .int32(ok ? broker.nodeId : -1)
+      .string(ok ? broker.advertisedHost : '')
+      .int32(ok ? broker.advertisedPort : -1);
     return out;
   },
 };
@@ -42,7 +45,10 @@ export const joinGroup: ApiHandler = {
     const groupInstanceId = v >= 5 ? request.nullableString('group_instance_id') : null;
     const protocolType = request.string('protocol_type');
     // Copied out of the request frame: the coordinator keeps the metadata for the group's lifetime.
-    const protocols = request.array('protocols', (r) => ({ name: r.string('protocols.name'), metadata: Buffer.from(r.bytes('protocols.metadata')) }));
+    const protocols = request.array('protocols', (r) => ({
+      name: r.string('protocols.name'),
+      metadata: Buffer.from(r.bytes('protocols.metadata')),
+    }));
     const result = await broker.groups.join({
       groupId,
       memberId,
@@ -56,7 +62,12 @@ export const joinGroup: ApiHandler = {
     });
     const out = new Writer();
     if (v >= 2) out.int32(0);
-    out.int16(result.errorCode).int32(result.generationId).string(result.protocolName).string(result.leaderId).string(result.memberId);
+    out
+      .int16(result.errorCode)
+      .int32(result.generationId)
+      .string(result.protocolName)
+      .string(result.leaderId)
+      .string(result.memberId);
     out.array(result.members, (w, m) => {
       w.string(m.memberId);
       if (v >= 5) w.nullableString(m.groupInstanceId);
@@ -76,7 +87,10 @@ export const syncGroup: ApiHandler = {
     const generationId = request.int32('generation_id');
     const memberId = request.string('member_id');
     if (v >= 3) request.nullableString('group_instance_id');
-    const assignments = request.array('assignments', (r) => ({ memberId: r.string('assignments.member_id'), assignment: r.bytes('assignments.assignment') }));
+    const assignments = request.array('assignments', (r) => ({
+      memberId: r.string('assignments.member_id'),
+      assignment: r.bytes('assignments.assignment'),
+    }));
     const result = await broker.groups.sync(groupId, generationId, memberId, assignments);
     const out = new Writer();
     if (v >= 1) out.int32(0);
@@ -110,7 +124,10 @@ export const leaveGroup: ApiHandler = {
     const groupId = request.string('group_id');
     const members =
       v >= 3
-        ? request.array('members', (r) => ({ memberId: r.string('members.member_id'), groupInstanceId: r.nullableString('members.group_instance_id') }))
+        ? request.array('members', (r) => ({
+            memberId: r.string('members.member_id'),
+            groupInstanceId: r.nullableString('members.group_instance_id'),
+          }))
         : [{ memberId: request.string('member_id'), groupInstanceId: null }];
     const results = members.map((m) => ({ ...m, errorCode: broker.groups.leave(groupId, m.memberId) }));
     const out = new Writer();

@@ -39,7 +39,8 @@ export const offsetCommit: ApiHandler = {
       partitions: topic.partitions.map(({ partition, offset, metadata }) => {
         let errorCode: number = groupError;
         if (errorCode === ErrorCode.NONE) {
-          if (broker.topics.partition(topic.name, partition) === undefined) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+          if (broker.topics.partition(topic.name, partition) === undefined)
+            errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
           else if (metadata !== null && metadata.length > MAX_METADATA_LENGTH) errorCode = OFFSET_METADATA_TOO_LARGE;
           else accepted.push({ topic: topic.name, partition, offset, metadata, commitTimestamp: now });
         }
@@ -74,7 +75,11 @@ export const offsetFetch: ApiHandler = {
     const requested = v >= 2 ? request.nullableArray('topics', readTopic) : request.array('topics', readTopic);
     const committed = broker.groups.offsets.all(groupId);
     const topics =
-      requested ?? [...committed.entries()].map(([name, partitions]) => ({ name, partitions: [...partitions.keys()].sort((a, b) => a - b) }));
+      requested ??
+      [...committed.entries()].map(([name, partitions]) => ({
+        name,
+        partitions: [...partitions.keys()].sort((a, b) => a - b),
+      }));
 
     const out = new Writer();
     if (v >= 3) out.int32(0);
@@ -82,7 +87,10 @@ export const offsetFetch: ApiHandler = {
       w.string(topic.name);
       w.array(topic.partitions, (pw, partition) => {
         const entry = committed.get(topic.name)?.get(partition);
-        pw.int32(partition).int64(entry?.offset ?? -1).nullableString(entry?.metadata ?? '').int16(ErrorCode.NONE);
+        pw.int32(partition)
+          .int64(entry?.offset ?? -1)
+          .nullableString(entry?.metadata ?? '')
+          .int16(ErrorCode.NONE);
       });
     });
     if (v >= 2) out.int16(ErrorCode.NONE);
@@ -101,8 +109,14 @@ export const describeGroups: ApiHandler = {
     if (v >= 1) out.int32(0);
     out.array(groupIds, (w, groupId) => {
       const group = broker.groups.describe(groupId);
-      w.int16(ErrorCode.NONE).string(group.groupId).string(group.state).string(group.protocolType).string(group.protocolName);
-      w.array(group.members, (mw, m) => mw.string(m.memberId).string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment));
+      w.int16(ErrorCode.NONE)
+        .string(group.groupId)
+        .string(group.state)
+        .string(group.protocolType)
+        .string(group.protocolName);
+      w.array(group.members, (mw, m) =>
+        mw.string(m.memberId).string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment),
+      );
     });
     return out;
   },

@@ -27,7 +27,10 @@ export const produce: ApiHandler = {
     request.int32('timeout_ms');
     const topics = request.array('topic_data', (r) => ({
       name: r.string('topic_data.name'),
-      partitions: r.array('partition_data', (p) => ({ index: p.int32('partition_data.index'), records: p.nullableBytes('partition_data.records') })),
+      partitions: r.array('partition_data', (p) => ({
+        index: p.int32('partition_data.index'),
+        records: p.nullableBytes('partition_data.records'),
+      })),
     }));
 
     const touched = new Set<PartitionLog>();
@@ -45,16 +48,25 @@ export const produce: ApiHandler = {
           headers = validateBatches(records);
         } catch (error) {
           if (!(error instanceof InvalidRecordBatchError)) throw error;
-          broker.logger.warn({ topic: topic.name, partition: index, clientId, reason: error.message }, 'rejected corrupt produce');
+          broker.logger.warn(
+            { topic: topic.name, partition: index, clientId, reason: error.message },
+            'rejected corrupt produce',
+          );
           return fail(ErrorCode.CORRUPT_MESSAGE);
         }
         if (headers.some(isTransactional)) {
-          broker.logger.warn({ topic: topic.name, partition: index, clientId }, 'rejected transactional batch: transactions are not supported');
+          broker.logger.warn(
+            { topic: topic.name, partition: index, clientId },
+            'rejected transactional batch: transactions are not supported',
+          );
           return fail(ErrorCode.INVALID_RECORD);
         }
         const result = log.append(records, headers);
         if (!('baseOffset' in result)) {
-          broker.logger.warn({ topic: topic.name, partition: index, clientId, reason: result.message }, 'rejected produce');
+          broker.logger.warn(
+            { topic: topic.name, partition: index, clientId, reason: result.message },
+            'rejected produce',
+          );
           return fail(result.errorCode);
         }
         if (result.duplicate) broker.metrics.duplicateBatches.inc();

@@ -7,7 +7,11 @@ import { OffsetStore } from './offset-store.js';
 const coordinators: GroupCoordinator[] = [];
 
 function coordinator(initialRebalanceDelayMs = 0): GroupCoordinator {
-  const c = new GroupCoordinator(new OffsetStore(null), silentLogger, { minSessionTimeoutMs: 10, maxSessionTimeoutMs: 60_000, initialRebalanceDelayMs });
+  const c = new GroupCoordinator(new OffsetStore(null), silentLogger, {
+    minSessionTimeoutMs: 10,
+    maxSessionTimeoutMs: 60_000,
+    initialRebalanceDelayMs,
+  });
   coordinators.push(c);
   return c;
 }
@@ -36,7 +40,9 @@ describe('GroupCoordinator', () => {
     expect(joined).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 1, protocolName: 'roundrobin' });
     expect(joined.leaderId).toBe(joined.memberId);
     expect(joined.members.map((m) => m.memberId)).toEqual([joined.memberId]);
-    const synced = await c.sync('g', 1, joined.memberId, [{ memberId: joined.memberId, assignment: Buffer.from('all') }]);
+    const synced = await c.sync('g', 1, joined.memberId, [
+      { memberId: joined.memberId, assignment: Buffer.from('all') },
+    ]);
     expect(synced).toEqual({ errorCode: ErrorCode.NONE, assignment: Buffer.from('all') });
     expect(c.describe('g').state).toBe('Stable');
   });
@@ -99,7 +105,9 @@ describe('GroupCoordinator', () => {
   it('refuses a joiner whose protocols the group does not share, and a session timeout out of bounds', async () => {
     const c = coordinator();
     await c.join(join());
-    expect((await c.join(join('', { protocols: [{ name: 'other', metadata: Buffer.alloc(0) }] }))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await c.join(join('', { protocols: [{ name: 'other', metadata: Buffer.alloc(0) }] }))).errorCode).toBe(
+      ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+    );
     expect((await c.join(join('', { sessionTimeoutMs: 1 }))).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
     expect((await c.join(join('nobody'))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
   });

@@ -87,7 +87,13 @@ export interface GroupDescription {
   readonly state: GroupState;
   readonly protocolType: string;
   readonly protocolName: string;
-  readonly members: readonly { memberId: string; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[];
+  readonly members: readonly {
+    memberId: string;
+    clientId: string;
+    clientHost: string;
+    metadata: Buffer;
+    assignment: Buffer;
+  }[];
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -142,7 +148,8 @@ export class GroupCoordinator {
       return Promise.resolve(errorJoin(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId));
     }
     let member = request.memberId === '' ? undefined : group.members.get(request.memberId);
-    if (request.memberId !== '' && member === undefined) return Promise.resolve(errorJoin(ErrorCode.UNKNOWN_MEMBER_ID, request.memberId));
+    if (request.memberId !== '' && member === undefined)
+      return Promise.resolve(errorJoin(ErrorCode.UNKNOWN_MEMBER_ID, request.memberId));
 
     const now = Date.now();
     if (member === undefined) {
@@ -226,7 +233,10 @@ export class GroupCoordinator {
     group.protocolName = protocol?.name ?? (leader.protocols[0] as GroupProtocol).name;
     group.state = 'CompletingRebalance';
     this.options.onRebalance?.(group.groupId, group.generationId);
-    this.logger.info({ group: group.groupId, generation: group.generationId, members: members.length, leader: group.leaderId }, 'rebalance complete');
+    this.logger.info(
+      { group: group.groupId, generation: group.generationId, members: members.length, leader: group.leaderId },
+      'rebalance complete',
+    );
 
     const memberList = members.map((m) => ({
       memberId: m.memberId,
@@ -249,7 +259,12 @@ export class GroupCoordinator {
     }
   }
 
-  sync(groupId: string, generationId: number, memberId: string, assignments: readonly { memberId: string; assignment: Buffer }[]): Promise<SyncResult> {
+  sync(
+    groupId: string,
+    generationId: number,
+    memberId: string,
+    assignments: readonly { memberId: string; assignment: Buffer }[],
+  ): Promise<SyncResult> {
     const fail = (errorCode: number) => Promise.resolve({ errorCode, assignment: EMPTY });
     const group = this.groups.get(groupId);
     const member = group?.members.get(memberId);
@@ -323,7 +338,8 @@ export class GroupCoordinator {
     const member = group?.members.get(memberId);
     if (group === undefined || member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
     member.lastHeartbeat = Date.now();
-    if (group.state === 'PreparingRebalance' || group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
+    if (group.state === 'PreparingRebalance' || group.state === 'CompletingRebalance')
+      return ErrorCode.REBALANCE_IN_PROGRESS;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     return ErrorCode.NONE;
   }
@@ -351,7 +367,9 @@ export class GroupCoordinator {
 
   list(): { groupId: string; protocolType: string }[] {
     const ids = new Set([...this.groups.keys(), ...this.offsets.groupIds()]);
-    return [...ids].sort().map((groupId) => ({ groupId, protocolType: this.groups.get(groupId)?.protocolType ?? 'consumer' }));
+    return [...ids]
+      .sort()
+      .map((groupId) => ({ groupId, protocolType: this.groups.get(groupId)?.protocolType ?? 'consumer' }));
   }
 
   /** Session expiry and rebalance deadlines, checked on a short timer. */
@@ -359,7 +377,8 @@ export class GroupCoordinator {
     for (const group of this.groups.values()) {
       for (const member of [...group.members.values()]) {
         if (member.awaitingJoin !== null) continue;
-        if (now - member.lastHeartbeat > member.sessionTimeoutMs) this.removeMember(group, member, 'session timed out', now);
+        if (now - member.lastHeartbeat > member.sessionTimeoutMs)
+          this.removeMember(group, member, 'session timed out', now);
       }
       if (group.state !== 'PreparingRebalance') continue;
       if (now >= group.rebalanceDeadline) {
@@ -367,7 +386,10 @@ export class GroupCoordinator {
           if (member.awaitingJoin === null) {
             group.members.delete(member.memberId);
             member.awaitingSync?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: EMPTY });
-            this.logger.info({ group: group.groupId, member: member.memberId }, 'member removed: did not rejoin within the rebalance timeout');
+            this.logger.info(
+              { group: group.groupId, member: member.memberId },
+              'member removed: did not rejoin within the rebalance timeout',
+            );
           }
         }
         this.completeJoin(group, now);

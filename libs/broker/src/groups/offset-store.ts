@@ -4,7 +4,17 @@
  * logs, a commit survives a process kill once answered). Start-up replays the file, ignoring a torn
  * last line; the file is rewritten compacted when it has grown well past the live entries.
  */
-import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface CommittedOffset {
@@ -52,7 +62,13 @@ export class OffsetStore {
       if (typeof parsed.g !== 'string' || !Array.isArray(parsed.o)) continue;
       this.apply(
         parsed.g,
-        parsed.o.map(([topic, partition, offset, metadata, commitTimestamp]) => ({ topic, partition, offset, metadata, commitTimestamp })),
+        parsed.o.map(([topic, partition, offset, metadata, commitTimestamp]) => ({
+          topic,
+          partition,
+          offset,
+          metadata,
+          commitTimestamp,
+        })),
       );
       this.lines++;
     }
@@ -71,7 +87,10 @@ export class OffsetStore {
   commit(group: string, entries: readonly OffsetCommitEntry[]): void {
     if (entries.length === 0) return;
     if (this.fd >= 0) {
-      const line: LogLine = { g: group, o: entries.map((e) => [e.topic, e.partition, e.offset, e.metadata, e.commitTimestamp]) };
+      const line: LogLine = {
+        g: group,
+        o: entries.map((e) => [e.topic, e.partition, e.offset, e.metadata, e.commitTimestamp]),
+      };
       writeSync(this.fd, JSON.stringify(line) + '\n');
       this.lines++;
       this.dirty = true;
@@ -107,7 +126,8 @@ export class OffsetStore {
     let lines = 0;
     for (const [group, topics] of this.groups) {
       const o: LogLine['o'] = [];
-      for (const [topic, partitions] of topics) for (const [partition, c] of partitions) o.push([topic, partition, c.offset, c.metadata, c.commitTimestamp]);
+      for (const [topic, partitions] of topics)
+        for (const [partition, c] of partitions) o.push([topic, partition, c.offset, c.metadata, c.commitTimestamp]);
       writeSync(fd, JSON.stringify({ g: group, o } satisfies LogLine) + '\n');
       lines++;
     }

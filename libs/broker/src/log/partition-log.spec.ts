@@ -41,7 +41,14 @@ function values(log: PartitionLog, from = 0): number[] {
   return out;
 }
 
-const logFile = (dir: string) => join(dir, readdirSync(dir).filter((f) => f.endsWith('.log')).sort().pop() as string);
+const logFile = (dir: string) =>
+  join(
+    dir,
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
+      .pop() as string,
+  );
 
 describe('PartitionLog', () => {
   it('assigns contiguous offsets and serves whole batches from any offset inside them', () => {
@@ -106,7 +113,11 @@ describe('PartitionLog', () => {
 
   it('retention by size deletes the oldest closed segments and moves the log start', () => {
     const batchBytes = encodeBatch({ records: [{ value: 'y' }] }).length;
-    const log = new PartitionLog('t', 0, tempDir(), { ...OPTIONS, segmentBytes: 2 * batchBytes, retentionBytes: 4 * batchBytes });
+    const log = new PartitionLog('t', 0, tempDir(), {
+      ...OPTIONS,
+      segmentBytes: 2 * batchBytes,
+      retentionBytes: 4 * batchBytes,
+    });
     for (let i = 0; i < 10; i++) append(log, { records: [{ value: 'y' }] });
     expect(log.enforceRetention(Date.now())).toBe(3);
     expect(log.logStartOffset).toBe(6);
@@ -135,8 +146,14 @@ describe('PartitionLog', () => {
     log.close();
     log = new PartitionLog('t', 0, dir, OPTIONS);
     expect(append(log, batch)).toEqual({ errorCode: ErrorCode.NONE, baseOffset: 0, duplicate: true });
-    expect(append(log, { ...batch, baseSequence: 1 })).toEqual({ errorCode: ErrorCode.NONE, baseOffset: 1, duplicate: false });
-    expect(append(log, { ...batch, baseSequence: 5 })).toMatchObject({ errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER });
+    expect(append(log, { ...batch, baseSequence: 1 })).toEqual({
+      errorCode: ErrorCode.NONE,
+      baseOffset: 1,
+      duplicate: false,
+    });
+    expect(append(log, { ...batch, baseSequence: 5 })).toMatchObject({
+      errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    });
     expect(log.nextOffset).toBe(2);
     log.close();
   });

@@ -159,7 +159,8 @@ export class PartitionLog {
     for (const header of headers) {
       const check = this.producers.check(header);
       if (check.kind === 'reject') return { errorCode: check.errorCode, message: check.message };
-      if (check.kind === "duplicate" && duplicateOf === null && process.env.NODEDUP !== "1") duplicateOf = check.baseOffset;
+      if (check.kind === 'duplicate' && duplicateOf === null && process.env.NODEDUP !== '1')
+        duplicateOf = check.baseOffset;
     }
     if (duplicateOf !== null) return { errorCode: ErrorCode.NONE, baseOffset: duplicateOf, duplicate: true };
 
@@ -169,7 +170,12 @@ export class PartitionLog {
     const assigned: { size: number; baseOffset: number; lastOffsetDelta: number; maxTimestamp: number }[] = [];
     for (const header of headers) {
       assignBaseOffset(records, header.position, offset);
-      assigned.push({ size: header.size, baseOffset: offset, lastOffsetDelta: header.lastOffsetDelta, maxTimestamp: header.maxTimestamp });
+      assigned.push({
+        size: header.size,
+        baseOffset: offset,
+        lastOffsetDelta: header.lastOffsetDelta,
+        maxTimestamp: header.maxTimestamp,
+      });
       this.producers.record(header, offset);
       offset += header.lastOffsetDelta + 1;
     }
@@ -180,7 +186,8 @@ export class PartitionLog {
 
   /** Fetch: whole batches from `offset`; empty at the log end; out of range outside the log. */
   read(offset: number, maxBytes: number): { errorCode: number; records: Buffer | null } {
-    if (offset < this.logStartOffset || offset > this.nextOffset) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null };
+    if (offset < this.logStartOffset || offset > this.nextOffset)
+      return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null };
     for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
       const records = (this.segments[i] as Segment).read(offset, maxBytes);
       if (records !== null) return { errorCode: ErrorCode.NONE, records };

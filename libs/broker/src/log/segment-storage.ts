@@ -8,7 +8,17 @@
  * `sync` (fdatasync) is what protects against a machine crash; the log calls it on the schedule
  * chosen in `LogOptions.flushIntervalMs`.
  */
-import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, fstatSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  ftruncateSync,
+  fstatSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 
 export interface SegmentStorage {
   readonly size: number;

@@ -54,11 +54,20 @@ export class Segment {
   }
 
   /** Appends batches whose offsets the caller already assigned (contiguous from `nextOffset`). */
-  append(bytes: Buffer, headers: readonly { size: number; baseOffset: number; lastOffsetDelta: number; maxTimestamp: number }[]): void {
+  append(
+    bytes: Buffer,
+    headers: readonly { size: number; baseOffset: number; lastOffsetDelta: number; maxTimestamp: number }[],
+  ): void {
     let position = this.storage.size;
     this.storage.append(bytes);
     for (const header of headers) {
-      this.addEntry(header.baseOffset, header.baseOffset + header.lastOffsetDelta, position, header.size, header.maxTimestamp);
+      this.addEntry(
+        header.baseOffset,
+        header.baseOffset + header.lastOffsetDelta,
+        position,
+        header.size,
+        header.maxTimestamp,
+      );
       position += header.size;
     }
   }
@@ -112,7 +121,10 @@ export class Segment {
   /** Headers of every batch, read back from storage (producer-state rebuild when no snapshot exists). */
   *headers(): Generator<{ baseOffset: number; header: Buffer }> {
     for (let i = 0; i < this.batchCount; i++) {
-      yield { baseOffset: this.baseOffsets[i] as number, header: this.storage.read(this.positions[i] as number, BATCH_HEADER_BYTES) };
+      yield {
+        baseOffset: this.baseOffsets[i] as number,
+        header: this.storage.read(this.positions[i] as number, BATCH_HEADER_BYTES),
+      };
     }
   }
 
@@ -145,7 +157,13 @@ export class Segment {
     for (let i = 0; i < entries; i++) {
       const at = i * INDEX_ENTRY_BYTES;
       const base = this.baseOffset + data.readUInt32BE(at);
-      this.addEntry(base, base + data.readUInt32BE(at + 8), data.readUInt32BE(at + 4), data.readUInt32BE(at + 12), Number(data.readBigInt64BE(at + 16)));
+      this.addEntry(
+        base,
+        base + data.readUInt32BE(at + 8),
+        data.readUInt32BE(at + 4),
+        data.readUInt32BE(at + 12),
+        Number(data.readBigInt64BE(at + 16)),
+      );
     }
     return true;
   }

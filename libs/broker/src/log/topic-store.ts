@@ -15,7 +15,8 @@ const PARTITION_DIR = /^(.+)-(\d+)$/;
 export function topicNameProblem(name: string): string | null {
   if (name.length === 0) return 'topic name is empty';
   if (name === '.' || name === '..') return `topic name "${name}" is reserved`;
-  if (name.length > MAX_TOPIC_LENGTH) return `topic name is ${name.length} characters, the limit is ${MAX_TOPIC_LENGTH}`;
+  if (name.length > MAX_TOPIC_LENGTH)
+    return `topic name is ${name.length} characters, the limit is ${MAX_TOPIC_LENGTH}`;
   if (!LEGAL_TOPIC.test(name)) return `topic name "${name}" may contain only ASCII letters, digits, '.', '_' and '-'`;
   return null;
 }
@@ -82,7 +83,13 @@ export class TopicStore {
     const { dataDir } = this.options;
     const logs = Array.from(
       { length: partitionCount },
-      (_, partition) => new PartitionLog(topic, partition, dataDir === null ? null : join(dataDir, `${topic}-${partition}`), this.options),
+      (_, partition) =>
+        new PartitionLog(
+          topic,
+          partition,
+          dataDir === null ? null : join(dataDir, `${topic}-${partition}`),
+          this.options,
+        ),
     );
     this.topics.set(topic, logs);
     return logs;

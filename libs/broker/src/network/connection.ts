@@ -29,7 +29,9 @@ export class Connection {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => this.onData(data));
-    socket.on('error', (error) => this.broker.logger.info({ remote: this.remote, error: error.message }, 'connection error'));
+    socket.on('error', (error) =>
+      this.broker.logger.info({ remote: this.remote, error: error.message }, 'connection error'),
+    );
     socket.on('close', () => {
       this.closed = true;
       this.queue.length = 0;
@@ -51,7 +53,8 @@ export class Connection {
       this.queue.push(frame);
       this.queuedBytes += frame.length;
     }
-    if (this.queue.length > MAX_QUEUED_FRAMES || this.queuedBytes + this.splitter.bufferedBytes > MAX_QUEUED_BYTES) this.socket.pause();
+    if (this.queue.length > MAX_QUEUED_FRAMES || this.queuedBytes + this.splitter.bufferedBytes > MAX_QUEUED_BYTES)
+      this.socket.pause();
     if (!this.processing) void this.drainQueue();
   }
 
@@ -75,7 +78,10 @@ export class Connection {
             this.reject(error.message);
           } else {
             this.broker.metrics.requestErrors.inc();
-            this.broker.logger.error({ remote: this.remote, error: (error as Error).stack ?? String(error) }, 'request handler failed; closing connection');
+            this.broker.logger.error(
+              { remote: this.remote, error: (error as Error).stack ?? String(error) },
+              'request handler failed; closing connection',
+            );
             this.socket.destroy();
           }
           return;

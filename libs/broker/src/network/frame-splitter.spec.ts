@@ -14,7 +14,8 @@ describe('FrameSplitter', () => {
     for (const chunkSize of [1, 3, 7, stream.length]) {
       const splitter = new FrameSplitter(1024);
       const out: string[] = [];
-      for (let i = 0; i < stream.length; i += chunkSize) out.push(...splitter.push(stream.subarray(i, i + chunkSize)).map((f) => f.toString()));
+      for (let i = 0; i < stream.length; i += chunkSize)
+        out.push(...splitter.push(stream.subarray(i, i + chunkSize)).map((f) => f.toString()));
       expect(out).toEqual(['first-frame', 'second-frame!', 'third---']);
       expect(splitter.bufferedBytes).toBe(0);
     }

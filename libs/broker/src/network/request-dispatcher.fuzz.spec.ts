@@ -64,7 +64,11 @@ async function captureKafkajsFrames(): Promise<Buffer[]> {
     await admin.createTopics({ topics: [{ topic: 'seed', numPartitions: 2 }] });
     const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({ topic: 'seed', acks: -1, messages: [{ key: 'k', value: 'v', headers: { h: 'x' } }, { value: 'w' }] });
+    await producer.send({
+      topic: 'seed',
+      acks: -1,
+      messages: [{ key: 'k', value: 'v', headers: { h: 'x' } }, { value: 'w' }],
+    });
     await producer.send({ topic: 'seed', acks: -1, compression: 1, messages: [{ value: 'gz'.repeat(50) }] });
     await producer.disconnect();
     const consumer = kafka.consumer({ groupId: 'fuzz-group', maxWaitTimeInMs: 50, heartbeatInterval: 1 });
@@ -105,15 +109,18 @@ function mutate(frame: Buffer, random: () => number): Buffer {
     else if (kind === 1) {
       const pos = at();
       out[pos] = (out[pos] as number) ^ (1 << Math.floor(random() * 8));
-    }
-    else if (kind === 2 && out.length >= 4) {
+    } else if (kind === 2 && out.length >= 4) {
       const pos = Math.min(at(), out.length - 4);
       const extremes = [0, -1, -2, 0x7fffffff, -0x80000000, 1_000_000, 65_535];
       out.writeInt32BE(extremes[Math.floor(random() * extremes.length)] as number, pos);
     } else if (kind === 3 && out.length >= 2) {
       out.writeInt16BE([0, -1, 0x7fff, -0x8000][Math.floor(random() * 4)] as number, Math.min(at(), out.length - 2));
     } else if (kind === 4) out = out.subarray(0, Math.floor(random() * out.length));
-    else out = Buffer.concat([out, Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256)))]);
+    else
+      out = Buffer.concat([
+        out,
+        Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256))),
+      ]);
   }
   return out;
 }
@@ -123,31 +130,44 @@ function randomFrame(random: () => number): Buffer {
   const body = Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256)));
   const header = Buffer.alloc(10);
   header.writeInt16BE(api?.key ?? 0, 0);
-  header.writeInt16BE((api?.minVersion ?? 0) + Math.floor(random() * ((api?.maxVersion ?? 0) - (api?.minVersion ?? 0) + 1)), 2);
+  header.writeInt16BE(
+    (api?.minVersion ?? 0) + Math.floor(random() * ((api?.maxVersion ?? 0) - (api?.minVersion ?? 0) + 1)),
+    2,
+  );
   header.writeInt32BE(Math.floor(random() * 1e6), 4);
   header.writeInt16BE(-1, 8); // null client id
   return Buffer.concat([header, body]);
 }
 
 /** Runs one frame; returns a description of any violation, or null. */
-async function check(frame: Buffer, run: (frame: Buffer) => Promise<Buffer[] | null>, pending: Promise<unknown>[]): Promise<string | null> {
+async function check(
+  frame: Buffer,
+  run: (frame: Buffer) => Promise<Buffer[] | null>,
+  pending: Promise<unknown>[],
+): Promise<string | null> {
   let outcome: Promise<string | null>;
   try {
     outcome = run(frame).then(
       (response) => {
         if (response === null) return null;
         const bytes = Buffer.concat(response);
-        if (bytes.readInt32BE(0) !== bytes.length - 4) return `response size prefix ${bytes.readInt32BE(0)} != ${bytes.length - 4}`;
-        if (frame.length >= 8 && bytes.readInt32BE(4) !== frame.readInt32BE(4)) return 'response correlation id differs from the request';
+        if (bytes.readInt32BE(0) !== bytes.length - 4)
+          return `response size prefix ${bytes.readInt32BE(0)} != ${bytes.length - 4}`;
+        if (frame.length >= 8 && bytes.readInt32BE(4) !== frame.readInt32BE(4))
+          return 'response correlation id differs from the request';
         return null;
       },
-      (error: unknown) => (error instanceof RequestRejected ? null : `escaped ${(error as Error)?.stack ?? String(error)}`),
+      (error: unknown) =>
+        error instanceof RequestRejected ? null : `escaped ${(error as Error)?.stack ?? String(error)}`,
     );
   } catch (error) {
     return `threw synchronously: ${(error as Error).stack}`;
   }
   // Handlers that park (long-poll Fetch, JoinGroup waiting for others) finish when the context closes.
-  const settled = await Promise.race([outcome, new Promise<'parked'>((resolve) => setTimeout(() => resolve('parked'), 5))]);
+  const settled = await Promise.race([
+    outcome,
+    new Promise<'parked'>((resolve) => setTimeout(() => resolve('parked'), 5)),
+  ]);
   if (settled === 'parked') {
     pending.push(outcome);
     return null;
@@ -172,7 +192,9 @@ describe('request decoder fuzz', () => {
     context.topics.create('seed', 2);
     const refused: string[] = [];
     const pending = seeds.map((frame) =>
-      dispatchRequest(frame, context, '127.0.0.1').catch((error: Error) => refused.push(`api ${frame.readInt16BE(0)}: ${error.message}`)),
+      dispatchRequest(frame, context, '127.0.0.1').catch((error: Error) =>
+        refused.push(`api ${frame.readInt16BE(0)}: ${error.message}`),
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 20));
     close();
@@ -183,20 +205,26 @@ describe('request decoder fuzz', () => {
   it.each([
     ['mutated kafkajs frames', 0x5eed, 3000, true],
     ['random frames on valid headers', 0xfaded, 1500, false],
-  ])('%s get an answer or a closed connection, never anything else', async (_name, seed, iterations, mutated) => {
-    const random = prng(seed);
-    const { context, close } = createTestContext();
-    const pending: Promise<unknown>[] = [];
-    const problems: string[] = [];
-    for (let i = 0; i < iterations; i++) {
-      const frame = mutated ? mutate(seeds[Math.floor(random() * seeds.length)] as Buffer, random) : randomFrame(random);
-      const problem = await check(frame, (f) => dispatchRequest(f, context, '127.0.0.1'), pending);
-      if (problem !== null) problems.push(`seed ${seed} iteration ${i}: ${problem}`);
-    }
-    close();
-    for (const outcome of await Promise.all(pending)) if (typeof outcome === 'string') problems.push(outcome);
-    expect(problems.slice(0, 5)).toEqual([]);
-  }, 60_000);
+  ])(
+    '%s get an answer or a closed connection, never anything else',
+    async (_name, seed, iterations, mutated) => {
+      const random = prng(seed);
+      const { context, close } = createTestContext();
+      const pending: Promise<unknown>[] = [];
+      const problems: string[] = [];
+      for (let i = 0; i < iterations; i++) {
+        const frame = mutated
+          ? mutate(seeds[Math.floor(random() * seeds.length)] as Buffer, random)
+          : randomFrame(random);
+        const problem = await check(frame, (f) => dispatchRequest(f, context, '127.0.0.1'), pending);
+        if (problem !== null) problems.push(`seed ${seed} iteration ${i}: ${problem}`);
+      }
+      close();
+      for (const outcome of await Promise.all(pending)) if (typeof outcome === 'string') problems.push(outcome);
+      expect(problems.slice(0, 5)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('mutated Produce frames never leave a bad byte in the durable log', async () => {
     const produceSeeds = seeds.filter((f) => f.readInt16BE(0) === 0 || f.readInt16BE(0) === 3);
@@ -206,7 +234,11 @@ describe('request decoder fuzz', () => {
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < 1500; i++) {
       const base = produceSeeds[Math.floor(random() * produceSeeds.length)] as Buffer;
-      await check(random() < 0.2 ? base : mutate(base, random), (f) => dispatchRequest(f, context, '127.0.0.1'), pending);
+      await check(
+        random() < 0.2 ? base : mutate(base, random),
+        (f) => dispatchRequest(f, context, '127.0.0.1'),
+        pending,
+      );
     }
     const appended = context.topics.all().reduce((n, log) => n + log.nextOffset, 0);
     close();

@@ -46,7 +46,11 @@ function frame(correlationId: number, body: Writer): Buffer[] {
   return [head, ...chunks];
 }
 
-export async function dispatchRequest(frameBody: Buffer, broker: BrokerContext, clientHost: string): Promise<Buffer[] | null> {
+export async function dispatchRequest(
+  frameBody: Buffer,
+  broker: BrokerContext,
+  clientHost: string,
+): Promise<Buffer[] | null> {
   const reader = new Reader(frameBody);
   let header: RequestHeader;
   try {
@@ -57,7 +61,8 @@ export async function dispatchRequest(frameBody: Buffer, broker: BrokerContext, 
   const { apiKey, apiVersion, correlationId, clientId } = header;
   const handler = apiHandler(apiKey);
   const labels = { api: apiName(apiKey), version: String(apiVersion) };
-  if (handler === undefined) throw new RequestRejected(`unsupported API ${apiName(apiKey)} (key ${apiKey}) from client ${clientId}`);
+  if (handler === undefined)
+    throw new RequestRejected(`unsupported API ${apiName(apiKey)} (key ${apiKey}) from client ${clientId}`);
   if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
     if (apiKey === API_VERSIONS_KEY) {
       broker.metrics.requests.inc(1, labels);
@@ -72,7 +77,8 @@ export async function dispatchRequest(frameBody: Buffer, broker: BrokerContext, 
   try {
     body = await handler.handle(reader, { apiVersion, correlationId, clientId, clientHost, broker });
   } catch (error) {
-    if (error instanceof ProtocolDecodeError) throw new RequestRejected(`malformed ${handler.name} v${apiVersion} request: ${error.message}`);
+    if (error instanceof ProtocolDecodeError)
+      throw new RequestRejected(`malformed ${handler.name} v${apiVersion} request: ${error.message}`);
     throw error;
   }
   return body === null ? null : frame(correlationId, body);

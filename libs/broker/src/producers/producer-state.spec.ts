@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ProducerStateTable, type SequencedBatch } from './producer-state.js';
 
-const batch = (producerEpoch: number, baseSequence: number, lastOffsetDelta = 0): SequencedBatch => ({ producerId: 9, producerEpoch, baseSequence, lastOffsetDelta });
+const batch = (producerEpoch: number, baseSequence: number, lastOffsetDelta = 0): SequencedBatch => ({
+  producerId: 9,
+  producerEpoch,
+  baseSequence,
+  lastOffsetDelta,
+});
 
 function tableAfter(...written: [SequencedBatch, number][]): ProducerStateTable {
   const table = new ProducerStateTable();
@@ -23,15 +28,23 @@ describe('ProducerStateTable', () => {
     ['a gap in sequences', batch(0, 7), { kind: 'reject', errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER }],
     ['an older epoch', batch(-1 + 0, 5), { kind: 'reject', errorCode: ErrorCode.INVALID_PRODUCER_EPOCH }],
     ['a new epoch starting at 0', batch(1, 0), { kind: 'append' }],
-    ['a new epoch not starting at 0', batch(1, 4), { kind: 'reject', errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER }],
+    [
+      'a new epoch not starting at 0',
+      batch(1, 4),
+      { kind: 'reject', errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER },
+    ],
   ])('answers %s', (_name, incoming, expected) => {
     expect(tableAfter(...history).check(incoming)).toMatchObject(expected);
   });
 
   it('accepts any batch of a non-idempotent producer or of a producer it has never seen', () => {
     const table = tableAfter(...history);
-    expect(table.check({ producerId: -1, producerEpoch: -1, baseSequence: -1, lastOffsetDelta: 0 })).toEqual({ kind: 'append' });
-    expect(table.check({ producerId: 77, producerEpoch: 0, baseSequence: 42, lastOffsetDelta: 0 })).toEqual({ kind: 'append' });
+    expect(table.check({ producerId: -1, producerEpoch: -1, baseSequence: -1, lastOffsetDelta: 0 })).toEqual({
+      kind: 'append',
+    });
+    expect(table.check({ producerId: 77, producerEpoch: 0, baseSequence: 42, lastOffsetDelta: 0 })).toEqual({
+      kind: 'append',
+    });
   });
 
   it('remembers only the last five batches per producer', () => {

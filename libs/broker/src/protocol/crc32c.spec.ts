@@ -13,7 +13,12 @@ describe('crc32c', () => {
 
   it('gives the same answer for a sub-range as for a copy of it (slicing-by-8 and the byte tail agree)', () => {
     const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 37) & 0xff));
-    for (const [start, end] of [[0, 1000], [3, 997], [1, 8], [5, 6]] as const) {
+    for (const [start, end] of [
+      [0, 1000],
+      [3, 997],
+      [1, 8],
+      [5, 6],
+    ] as const) {
       expect(crc32c(data, start, end)).toBe(crc32c(Buffer.from(data.subarray(start, end))));
     }
   });

@@ -39,7 +39,12 @@ export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
   // Bytes are read through a plain index (in-bounds by the loop conditions); `as number` tells
   // noUncheckedIndexedAccess what the loop guarantees.
   while (i + 8 <= end) {
-    const a = crc ^ ((data[i] as number) | ((data[i + 1] as number) << 8) | ((data[i + 2] as number) << 16) | ((data[i + 3] as number) << 24));
+    const a =
+      crc ^
+      ((data[i] as number) |
+        ((data[i + 1] as number) << 8) |
+        ((data[i + 2] as number) << 16) |
+        ((data[i + 3] as number) << 24));
     crc =
       (t7[a & 0xff] as number) ^
       (t6[(a >>> 8) & 0xff] as number) ^

@@ -101,7 +101,9 @@ export class Reader {
     if (count === -1) return null;
     // Each entry takes at least one byte, so a count above the bytes left is a lie.
     if (count < -1 || count > MAX_ARRAY_LENGTH || count > this.remaining) {
-      throw new ProtocolDecodeError(`field '${field}' has invalid array length ${count} (${this.remaining} bytes left)`);
+      throw new ProtocolDecodeError(
+        `field '${field}' has invalid array length ${count} (${this.remaining} bytes left)`,
+      );
     }
     const items = new Array<T>(count);
     for (let i = 0; i < count; i++) items[i] = readItem(this, i);

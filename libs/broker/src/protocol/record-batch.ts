@@ -85,13 +85,19 @@ export function readBatchHeader(buffer: Buffer, position: number): BatchHeader {
 export function validateBatch(buffer: Buffer, position: number): BatchHeader {
   const header = readBatchHeader(buffer, position);
   const where = `record batch at byte ${position}`;
-  if (header.size < BATCH_HEADER_BYTES) throw new InvalidRecordBatchError(`${where}: batchLength ${header.size - LOG_OVERHEAD} is shorter than a header`);
+  if (header.size < BATCH_HEADER_BYTES)
+    throw new InvalidRecordBatchError(`${where}: batchLength ${header.size - LOG_OVERHEAD} is shorter than a header`);
   if (position + header.size > buffer.length) {
-    throw new InvalidRecordBatchError(`${where}: batchLength ${header.size - LOG_OVERHEAD} runs past the end (${buffer.length - position} bytes left)`);
+    throw new InvalidRecordBatchError(
+      `${where}: batchLength ${header.size - LOG_OVERHEAD} runs past the end (${buffer.length - position} bytes left)`,
+    );
   }
-  if (header.magic !== 2) throw new InvalidRecordBatchError(`${where}: magic ${header.magic} is not supported (only RecordBatch v2)`);
+  if (header.magic !== 2)
+    throw new InvalidRecordBatchError(`${where}: magic ${header.magic} is not supported (only RecordBatch v2)`);
   if (header.lastOffsetDelta < 0 || header.recordCount !== header.lastOffsetDelta + 1) {
-    throw new InvalidRecordBatchError(`${where}: recordCount ${header.recordCount} does not match lastOffsetDelta ${header.lastOffsetDelta}`);
+    throw new InvalidRecordBatchError(
+      `${where}: recordCount ${header.recordCount} does not match lastOffsetDelta ${header.lastOffsetDelta}`,
+    );
   }
   const actual = crc32c(buffer, position + CRC_START, position + header.size);
   if (actual !== header.crc) {

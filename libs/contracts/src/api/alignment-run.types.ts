@@ -1,5 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ConditionSchema, LanguageCodeSchema, ModelRefSchema, ObjectMetaSchema, ResourcesSchema, StringEnum } from './common.types.js';
+import {
+  ConditionSchema,
+  LanguageCodeSchema,
+  ModelRefSchema,
+  ObjectMetaSchema,
+  ResourcesSchema,
+  StringEnum,
+} from './common.types.js';
 
 export const API_GROUP = 'xreason.io';
 export const API_VERSION = 'xreason.io/v1alpha1';
@@ -97,7 +104,9 @@ export const AlignmentRunSpecSchema = Type.Object(
       Type.Object(
         {
           method: Type.String({ minLength: 1, description: 'mergekit merge_method' }),
-          config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'mergekit YAML as an object' })),
+          config: Type.Optional(
+            Type.Record(Type.String(), Type.Unknown(), { description: 'mergekit YAML as an object' }),
+          ),
         },
         { additionalProperties: false },
       ),

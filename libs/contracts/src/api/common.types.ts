@@ -76,4 +76,3 @@ export const ModelRefSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-

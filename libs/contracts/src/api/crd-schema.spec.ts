@@ -17,7 +17,8 @@ function structuralViolations(node: Node, path = '#'): string[] {
   for (const [key, child] of Object.entries((node.properties as Record<string, Node>) ?? {})) {
     violations.push(...structuralViolations(child, `${path}/${key}`));
   }
-  if (typeof node.additionalProperties === 'object') violations.push(...structuralViolations(node.additionalProperties as Node, `${path}/*`));
+  if (typeof node.additionalProperties === 'object')
+    violations.push(...structuralViolations(node.additionalProperties as Node, `${path}/*`));
   if (node.items) violations.push(...structuralViolations(node.items as Node, `${path}[]`));
   return violations;
 }
@@ -34,7 +35,10 @@ describe('toStructuralSchema', () => {
   it('turns unions of string literals into enums and keeps defaults', () => {
     const spec = (toStructuralSchema(AlignmentRunSchema).properties as Record<string, Node>).spec as Node;
     const recipe = (spec.properties as Record<string, Node>).recipe;
-    expect(recipe).toMatchObject({ type: 'string', enum: ['budget-alignment', 'qalign', 'mindmerger', 'mid-align', 'merge'] });
+    expect(recipe).toMatchObject({
+      type: 'string',
+      enum: ['budget-alignment', 'qalign', 'mindmerger', 'mid-align', 'merge'],
+    });
     const grpo = (spec.properties as Record<string, Node>).grpo as Node;
     expect((grpo.properties as Record<string, Node>).epsilonHigh).toMatchObject({ type: 'number', default: 0.28 });
   });

@@ -57,7 +57,8 @@ function convert(node: JsonSchema): JsonSchema {
     const pattern = node.patternProperties as Record<string, JsonSchema> | undefined;
     if (pattern) out.additionalProperties = convert(Object.values(pattern)[0] as JsonSchema);
     else if (node.additionalProperties === true) out['x-kubernetes-preserve-unknown-fields'] = true;
-    else if (typeof node.additionalProperties === 'object') out.additionalProperties = convert(node.additionalProperties as JsonSchema);
+    else if (typeof node.additionalProperties === 'object')
+      out.additionalProperties = convert(node.additionalProperties as JsonSchema);
   }
   if (node.type === 'array' && node.items) {
     out.items = convert(node.items as JsonSchema);

@@ -1,6 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { API_VERSION, EvaluationSchema } from './alignment-run.types.js';
-import { ConditionSchema, LanguageCodeSchema, ModelRefSchema, ObjectMetaSchema, ResourcesSchema } from './common.types.js';
+import {
+  ConditionSchema,
+  LanguageCodeSchema,
+  ModelRefSchema,
+  ObjectMetaSchema,
+  ResourcesSchema,
+} from './common.types.js';
 
 export const EvalScheduleSpecSchema = Type.Object(
   {
@@ -11,9 +17,12 @@ export const EvalScheduleSpecSchema = Type.Object(
     }),
     timeZone: Type.Optional(Type.String({ default: 'UTC' })),
     models: Type.Array(
-      Type.Composite([Type.Object({ name: Type.String({ minLength: 1, description: 'name in reports' }) }), ModelRefSchema], {
-        additionalProperties: false,
-      }),
+      Type.Composite(
+        [Type.Object({ name: Type.String({ minLength: 1, description: 'name in reports' }) }), ModelRefSchema],
+        {
+          additionalProperties: false,
+        },
+      ),
       { minItems: 1 },
     ),
     languages: Type.Array(LanguageCodeSchema, { minItems: 1, uniqueItems: true }),

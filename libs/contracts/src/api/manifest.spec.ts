@@ -26,7 +26,12 @@ describe('parseManifests', () => {
     const [run] = parseManifests(readFileSync(join(examplesDir, 'budget-alignment.yaml'), 'utf8'));
     expect(run?.kind).toBe('AlignmentRun');
     if (run?.kind !== 'AlignmentRun') return;
-    expect(run.spec.grpo).toMatchObject({ epsilonLow: 0.2, epsilonHigh: 0.28, klCoefficient: 0, lossAggregation: 'dr_grpo' });
+    expect(run.spec.grpo).toMatchObject({
+      epsilonLow: 0.2,
+      epsilonHigh: 0.28,
+      klCoefficient: 0,
+      lossAggregation: 'dr_grpo',
+    });
     expect(run.spec.maxRetries).toBe(2);
   });
 
@@ -65,6 +70,8 @@ spec:
 
   it('reports YAML syntax errors and unknown kinds instead of throwing raw parser errors', () => {
     expect(problemsOf(() => parseManifests('kind: [unclosed', 'x.yaml'))[0]).toMatch(/YAML/);
-    expect(problemsOf(() => parseManifests('kind: Deployment\n', 'x.yaml'))[0]).toMatch(/^\/kind: expected one of AlignmentRun, EvalSchedule/);
+    expect(problemsOf(() => parseManifests('kind: Deployment\n', 'x.yaml'))[0]).toMatch(
+      /^\/kind: expected one of AlignmentRun, EvalSchedule/,
+    );
   });
 });

@@ -8,7 +8,8 @@ describe('topics', () => {
   it('gives every topic a unique, versioned name', () => {
     const names = TOPICS.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const topic of TOPICS) expect(topic.name).toMatch(new RegExp(`^xreason\\.[a-z-]+\\.[a-z-]+\\.v${topic.schemaVersion}$`));
+    for (const topic of TOPICS)
+      expect(topic.name).toMatch(new RegExp(`^xreason\\.[a-z-]+\\.[a-z-]+\\.v${topic.schemaVersion}$`));
   });
 
   it('refuses a topic whose name does not carry its schema version', () => {

@@ -23,7 +23,8 @@ export function readChoice(answer: string): ChoiceReading {
   if (letters.size > 1) {
     // "C. Paris" style: the letter opens the answer and the rest is the option's text.
     const leading = /^\(?([A-J])[).:]\s/.exec(text);
-    if (leading && !/\b(?:or|and|ou|et|o|y|oder|und)\b|[,/]/.test(text.slice(0, 6))) return { letter: leading[1] as string };
+    if (leading && !/\b(?:or|and|ou|et|o|y|oder|und)\b|[,/]/.test(text.slice(0, 6)))
+      return { letter: leading[1] as string };
     return { hedged: true };
   }
   return { letter: [...letters][0] as string };

@@ -26,7 +26,14 @@ describe('the trace is the text before </think>', () => {
   });
 });
 
-type Case = [name: string, task: Task, language: LanguageCode, completion: string, answer: string | undefined, hedged?: boolean];
+type Case = [
+  name: string,
+  task: Task,
+  language: LanguageCode,
+  completion: string,
+  answer: string | undefined,
+  hedged?: boolean,
+];
 
 describe('final answers per language and rule', () => {
   const cases: Case[] = [
@@ -55,10 +62,22 @@ describe('final answers per language and rule', () => {
     ['ja phrase drops the closing です', 'math', 'ja', '</think>答えは 10 です。', '10'],
     ['ko phrase drops the closing 입니다', 'math', 'ko', '</think>정답은 9입니다.', '9'],
     ['an English phrase is read in any language', 'math', 'ja', '</think>The answer is 5', '5'],
-    ['a box beats nothing and the phrase around it is not a second answer', 'math', 'fr', '</think>La réponse est \\boxed{6}.', '6'],
+    [
+      'a box beats nothing and the phrase around it is not a second answer',
+      'math',
+      'fr',
+      '</think>La réponse est \\boxed{6}.',
+      '6',
+    ],
     ['the last of different final answers counts', 'math', 'en', '</think>\\boxed{3} wait, no: \\boxed{4}', '4'],
     ['a box in the trace counts when the answer part has none', 'math', 'en', '<think>so \\boxed{7}</think>Done.', '7'],
-    ['math falls back to the last number of the answer part', 'math', 'en', '<think>12 and 5</think>So we get 17 apples', '17'],
+    [
+      'math falls back to the last number of the answer part',
+      'math',
+      'en',
+      '<think>12 and 5</think>So we get 17 apples',
+      '17',
+    ],
     ['a choice letter in parentheses', 'choice', 'en', '</think>The answer is (C).', 'C'],
     ['a choice letter in \\text{}', 'choice', 'en', '</think>\\boxed{\\text{B}}', 'B'],
     ['a full-width choice letter', 'choice', 'ja', '</think>答えは Ｃ です。', 'C'],
@@ -82,7 +101,14 @@ describe('final answers per language and rule', () => {
     ['a Bulgarian NLI label', 'nli', 'bg', '</think>Отговор: следствие', 'entailment'],
     ['a Spanish NLI label', 'nli', 'es', '</think>Respuesta: neutral', 'neutral'],
     ['an Urdu NLI label', 'nli', 'ur', '</think>جواب: تضاد', 'contradiction'],
-    ['naming every NLI label is no answer', 'nli', 'en', '</think>\\boxed{entailment, neutral, contradiction}', undefined, true],
+    [
+      'naming every NLI label is no answer',
+      'nli',
+      'en',
+      '</think>\\boxed{entailment, neutral, contradiction}',
+      undefined,
+      true,
+    ],
   ];
   it.each(cases)('%s', (_name, task, language, completion, answer, hedged = false) => {
     const extracted = extractFinalAnswer(completion, task, language);

@@ -20,7 +20,11 @@ export function splitCompletion(completion: string): CompletionParts {
   if (close < 0) return { trace: completion, answer: '', thinkClosed: false };
   const open = completion.indexOf('<think>');
   const traceStart = open >= 0 && open < close ? open + '<think>'.length : 0;
-  return { trace: completion.slice(traceStart, close), answer: completion.slice(close + '</think>'.length), thinkClosed: true };
+  return {
+    trace: completion.slice(traceStart, close),
+    answer: completion.slice(close + '</think>'.length),
+    thinkClosed: true,
+  };
 }
 
 export type AnswerSource = 'boxed' | 'phrase' | 'last-number' | 'bare';
@@ -71,7 +75,9 @@ export function extractFinalAnswer(completion: string, task: Task, language: Lan
     if (last) return { answer: last.content, source: last.source, candidates, hedged: false };
     const numbers = answerPart.normalize('NFKC').match(/[-+−]?\d[\d,.\u00A0\u202F ]*\d|[-+−]?\d/g);
     const lastNumber = numbers?.at(-1)?.trim();
-    return lastNumber ? { answer: lastNumber, source: 'last-number', candidates, hedged: false } : { ...NONE, candidates };
+    return lastNumber
+      ? { answer: lastNumber, source: 'last-number', candidates, hedged: false }
+      : { ...NONE, candidates };
   }
 
   const tail = answerPart.trim();

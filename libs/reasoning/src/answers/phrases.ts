@@ -32,7 +32,8 @@ export const ANSWER_PHRASES: Record<LanguageCode, readonly string[]> = {
 };
 
 /** Words that close an answer sentence without being part of the answer ("です", "이다", …). */
-const TRAILING = /\s*(?:です|である|だ|となります|になります|입니다|이다|이에요|예요|है|হলো|ครับ|ค่ะ|ہے|是)?\s*[.。!！,，;；]*\s*$/u;
+const TRAILING =
+  /\s*(?:です|である|だ|となります|になります|입니다|이다|이에요|예요|है|হলো|ครับ|ค่ะ|ہے|是)?\s*[.。!！,，;；]*\s*$/u;
 
 export interface PhraseAnswer {
   content: string;
@@ -45,7 +46,9 @@ function phrasePattern(language: LanguageCode): RegExp {
   let pattern = compiled.get(language);
   if (!pattern) {
     // English phrases are accepted in every language: models often close a foreign trace in English.
-    const phrases = [...new Set([...ANSWER_PHRASES[language], ...ANSWER_PHRASES.en])].sort((a, b) => b.length - a.length);
+    const phrases = [...new Set([...ANSWER_PHRASES[language], ...ANSWER_PHRASES.en])].sort(
+      (a, b) => b.length - a.length,
+    );
     const escaped = phrases.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     // Latin/Cyrillic phrases need a word boundary before them ("answer" inside "reanswer" is not one).
     pattern = new RegExp(`(?<![\\p{L}])(?:${escaped.join('|')})\\s*(?:[:：]|est|is|ist|es|è|é|là|ni|—|-)?\\s*`, 'giu');

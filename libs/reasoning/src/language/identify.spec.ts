@@ -14,7 +14,12 @@ describe('the labelled reasoning set', () => {
   const set = readLabelledSet();
 
   it('covers every supported language (MGSM, X-CSQA, XNLI and the rest) with numbers, LaTeX and code-switching', () => {
-    const required = new Set<LanguageCode>([...MGSM_LANGUAGES, ...XCSQA_LANGUAGES, ...XNLI_LANGUAGES, ...LANGUAGE_CODES]);
+    const required = new Set<LanguageCode>([
+      ...MGSM_LANGUAGES,
+      ...XCSQA_LANGUAGES,
+      ...XNLI_LANGUAGES,
+      ...LANGUAGE_CODES,
+    ]);
     for (const language of required) {
       const kinds = new Set(set.filter((t) => t.language === language).map((t) => t.kind));
       expect([language, [...kinds].sort()]).toEqual([language, ['code-switch', 'latex', 'numbers', 'plain']]);
@@ -33,7 +38,9 @@ describe('the labelled reasoning set', () => {
       perLanguage.set(item.language, tally);
     }
     const rows = [...perLanguage].map(([language, t]) => `${language} ${t.right}/${t.total}`);
-    console.log(`language-ID accuracy per language: ${rows.join(', ')}${misses.length ? `; misses: ${misses.join(', ')}` : ''}`);
+    console.log(
+      `language-ID accuracy per language: ${rows.join(', ')}${misses.length ? `; misses: ${misses.join(', ')}` : ''}`,
+    );
     const right = [...perLanguage.values()].reduce((s, t) => s + t.right, 0);
     expect(right / set.length).toBeGreaterThanOrEqual(0.95);
     for (const [language, t] of perLanguage) expect([language, t.right / t.total >= 0.75]).toEqual([language, true]);
@@ -42,7 +49,9 @@ describe('the labelled reasoning set', () => {
 
 describe('language rules', () => {
   it('masks LaTeX and code before judging (digits belong to no script)', () => {
-    expect(maskNonLanguage('Soit $x^2 + \\frac{1}{2}$ et `let y = 3` puis \\sqrt{2} fin').replace(/\s+/g, ' ').trim()).toBe('Soit et puis fin');
+    expect(
+      maskNonLanguage('Soit $x^2 + \\frac{1}{2}$ et `let y = 3` puis \\sqrt{2} fin').replace(/\s+/g, ' ').trim(),
+    ).toBe('Soit et puis fin');
   });
 
   it('a LaTeX-heavy English line stays French when its words are French', () => {
@@ -84,6 +93,10 @@ describe('language rules', () => {
   });
 
   it('a text of only numbers and LaTeX has no language', () => {
-    expect(profileLanguage('$x = 4$ 42 \\boxed{7}', detector)).toEqual({ language: undefined, languageShares: {}, letters: 0 });
+    expect(profileLanguage('$x = 4$ 42 \\boxed{7}', detector)).toEqual({
+      language: undefined,
+      languageShares: {},
+      letters: 0,
+    });
   });
 });

@@ -13,7 +13,20 @@ export interface LanguageProfile {
   letters: number;
 }
 
-const LATIN_LANGUAGES: readonly LanguageCode[] = ['de', 'en', 'es', 'fr', 'id', 'it', 'nl', 'pl', 'pt', 'sw', 'tr', 'vi'];
+const LATIN_LANGUAGES: readonly LanguageCode[] = [
+  'de',
+  'en',
+  'es',
+  'fr',
+  'id',
+  'it',
+  'nl',
+  'pl',
+  'pt',
+  'sw',
+  'tr',
+  'vi',
+];
 const CYRILLIC_LANGUAGES: readonly LanguageCode[] = ['ru', 'bg'];
 
 /** Sentence ends in the supported scripts; a span is judged on its own so a switch mid-text shows. */
@@ -82,7 +95,8 @@ export function profileLanguage(text: string, detector: LanguageDetector): Langu
       }
       const code = SCRIPT_LANGUAGE[script];
       if (code) add(code, n);
-      else if (script === 'Latin') add('en', n); // a stray Latin word inside a Cyrillic/Arabic sentence
+      else if (script === 'Latin')
+        add('en', n); // a stray Latin word inside a Cyrillic/Arabic sentence
       else if (script === 'Cyrillic') add('ru', n);
       else if (script === 'Arabic') add('ar', n);
     }
@@ -104,7 +118,8 @@ export function profileLanguage(text: string, detector: LanguageDetector): Langu
 function judgeChunk(chunk: Chunk, detector: LanguageDetector): LanguageCode {
   const window = chunk.text.length > DETECT_WINDOW ? chunk.text.slice(0, DETECT_WINDOW) : chunk.text;
   if (chunk.script === 'Arabic') return hasUrduLetters(window) ? 'ur' : 'ar';
-  if (chunk.script === 'Cyrillic') return cyrillicHint(window) ?? detector.mostLikely(window, CYRILLIC_LANGUAGES) ?? 'ru';
+  if (chunk.script === 'Cyrillic')
+    return cyrillicHint(window) ?? detector.mostLikely(window, CYRILLIC_LANGUAGES) ?? 'ru';
   return detector.mostLikely(window, LATIN_LANGUAGES) ?? 'en';
 }
 

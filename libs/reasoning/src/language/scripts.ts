@@ -6,17 +6,7 @@ import type { LanguageCode } from '@xreason/contracts';
  * detector, because several supported languages share them.
  */
 export type Script =
-  | 'Latin'
-  | 'Cyrillic'
-  | 'Greek'
-  | 'Arabic'
-  | 'Devanagari'
-  | 'Bengali'
-  | 'Telugu'
-  | 'Thai'
-  | 'Hangul'
-  | 'Han'
-  | 'Kana';
+  'Latin' | 'Cyrillic' | 'Greek' | 'Arabic' | 'Devanagari' | 'Bengali' | 'Telugu' | 'Thai' | 'Hangul' | 'Han' | 'Kana';
 
 /** Script of one code point, or undefined for digits, punctuation, symbols and unsupported scripts. */
 export function scriptOf(codePoint: number): Script | undefined {
@@ -41,9 +31,12 @@ export function scriptOf(codePoint: number): Script | undefined {
     if (codePoint === 0x0964 || codePoint === 0x0965 || (codePoint >= 0x0966 && codePoint <= 0x096f)) return undefined;
     return 'Devanagari';
   }
-  if (codePoint >= 0x0980 && codePoint <= 0x09ff) return codePoint >= 0x09e6 && codePoint <= 0x09ef ? undefined : 'Bengali';
-  if (codePoint >= 0x0c00 && codePoint <= 0x0c7f) return codePoint >= 0x0c66 && codePoint <= 0x0c6f ? undefined : 'Telugu';
-  if (codePoint >= 0x0e00 && codePoint <= 0x0e7f) return codePoint >= 0x0e50 && codePoint <= 0x0e59 ? undefined : 'Thai';
+  if (codePoint >= 0x0980 && codePoint <= 0x09ff)
+    return codePoint >= 0x09e6 && codePoint <= 0x09ef ? undefined : 'Bengali';
+  if (codePoint >= 0x0c00 && codePoint <= 0x0c7f)
+    return codePoint >= 0x0c66 && codePoint <= 0x0c6f ? undefined : 'Telugu';
+  if (codePoint >= 0x0e00 && codePoint <= 0x0e7f)
+    return codePoint >= 0x0e50 && codePoint <= 0x0e59 ? undefined : 'Thai';
   if (codePoint >= 0x1100 && codePoint <= 0x11ff) return 'Hangul';
   if (codePoint >= 0x3130 && codePoint <= 0x318f) return 'Hangul';
   if (codePoint >= 0xac00 && codePoint <= 0xd7af) return 'Hangul';

@@ -43,7 +43,9 @@ describe('evaluation summary', () => {
     expect(summary.consistentPassAtK[1]).toBeCloseTo((0.25 + 0.25) / 2, 12);
   });
   it('problems with different sample counts are rejected', () => {
-    expect(() => summariseSamples([[o(true, true)], [o(true, true), o(false, false)]])).toThrow(/problem 1 has 2 samples/);
+    expect(() => summariseSamples([[o(true, true)], [o(true, true), o(false, false)]])).toThrow(
+      /problem 1 has 2 samples/,
+    );
   });
 });
 

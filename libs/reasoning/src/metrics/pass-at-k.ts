@@ -3,7 +3,8 @@
  * computed as the product 1 − ∏_{i=n−c+1}^{n} (1 − k/i), which never forms the huge binomials.
  */
 export function passAtK(n: number, c: number, k: number): number {
-  if (!Number.isInteger(n) || !Number.isInteger(c) || !Number.isInteger(k)) throw new RangeError('n, c and k must be integers');
+  if (!Number.isInteger(n) || !Number.isInteger(c) || !Number.isInteger(k))
+    throw new RangeError('n, c and k must be integers');
   if (n < 1 || c < 0 || c > n) throw new RangeError(`need 0 ≤ c ≤ n and n ≥ 1 (n=${n}, c=${c})`);
   if (k < 1 || k > n) throw new RangeError(`pass@${k} needs at least ${k} samples per problem, got ${n}`);
   if (n - c < k) return 1;

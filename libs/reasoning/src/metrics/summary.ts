@@ -25,7 +25,10 @@ export const DEFAULT_KS = [1, 5, 10] as const;
  * Summarises n samples for each problem. Every problem must have the same n (pass@k estimates from
  * different n are not comparable), and ks larger than n are left out rather than guessed.
  */
-export function summariseSamples(problems: readonly (readonly SampleOutcome[])[], ks: readonly number[] = DEFAULT_KS): EvaluationSummary {
+export function summariseSamples(
+  problems: readonly (readonly SampleOutcome[])[],
+  ks: readonly number[] = DEFAULT_KS,
+): EvaluationSummary {
   if (problems.length === 0) throw new RangeError('no problems to summarise');
   const n = (problems[0] as readonly SampleOutcome[]).length;
   for (const [i, samples] of problems.entries()) {

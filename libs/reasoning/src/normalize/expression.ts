@@ -210,7 +210,8 @@ function root(radicand: MathValue, degree: MathValue): MathValue {
 /** The exact integer n-th root of `value`, or undefined when it is irrational. */
 function integerRoot(value: bigint, n: bigint): bigint | undefined {
   const guess = BigInt(Math.round(Number(value) ** (1 / Number(n))));
-  for (const candidate of [guess - 1n, guess, guess + 1n]) if (candidate >= 0n && candidate ** n === value) return candidate;
+  for (const candidate of [guess - 1n, guess, guess + 1n])
+    if (candidate >= 0n && candidate ** n === value) return candidate;
   return undefined;
 }
 

@@ -1,7 +1,21 @@
 import type { LanguageCode } from '@xreason/contracts';
 
 /** Languages whose decimal separator is a comma ("3,5" is three and a half). */
-const DECIMAL_COMMA = new Set<LanguageCode>(['bg', 'de', 'el', 'es', 'fr', 'id', 'it', 'nl', 'pl', 'pt', 'ru', 'tr', 'vi']);
+const DECIMAL_COMMA = new Set<LanguageCode>([
+  'bg',
+  'de',
+  'el',
+  'es',
+  'fr',
+  'id',
+  'it',
+  'nl',
+  'pl',
+  'pt',
+  'ru',
+  'tr',
+  'vi',
+]);
 
 /** Space-like thousands separators: space, no-break space, narrow no-break space, thin space, apostrophe. */
 const GROUP_SPACE = /(?<=\d)[ \u00A0\u202F\u2009'’](?=\d{3}(?!\d))/g;

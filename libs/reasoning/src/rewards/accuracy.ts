@@ -9,7 +9,11 @@ export function isCorrect(judgement: Judgement): boolean {
   const answer = judgement.finalAnswer.answer;
   if (answer === undefined) return false;
   if (task === 'math') return mathAnswersEqual(answer, gold, language);
-  const g = gold.normalize('NFKC').trim().toLowerCase().replace(/^\((.)\)$/, '$1');
+  const g = gold
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/^\((.)\)$/, '$1');
   const goldNli = { '0': 'entailment', '1': 'neutral', '2': 'contradiction' }[g] ?? g;
   return answer.toLowerCase() === (task === 'nli' ? goldNli : g);
 }
@@ -23,7 +27,8 @@ export function isCorrectSeed(judgement: Judgement): boolean {
 export const accuracyReward = defineReward({
   name: 'accuracy',
   description: 'the final answer equals the gold answer',
-  reference: 'budget-alignment recipe (accuracy 1.0); seed-compatible: mCoT-XReasoning training/trl_grpo_*.py accuracy_reward',
+  reference:
+    'budget-alignment recipe (accuracy 1.0); seed-compatible: mCoT-XReasoning training/trl_grpo_*.py accuracy_reward',
   defaultWeight: 1.0,
   parameters: Type.Object({}, { additionalProperties: false }),
   score: (judgement, mode) => ((mode === 'robust' ? isCorrect(judgement) : isCorrectSeed(judgement)) ? 1 : 0),

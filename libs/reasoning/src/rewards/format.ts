@@ -14,7 +14,12 @@ export function isWellFormed(judgement: Judgement, requireOpenTag = false): bool
   const { answer, source, hedged } = judgement.finalAnswer;
   if (hedged || answer === undefined) return false;
   // The answer must be given after </think>, not only found in the trace.
-  return source === 'bare' || source === 'last-number' || parts.answer.includes(answer) || /\\(?:boxed|fbox)/.test(parts.answer);
+  return (
+    source === 'bare' ||
+    source === 'last-number' ||
+    parts.answer.includes(answer) ||
+    /\\(?:boxed|fbox)/.test(parts.answer)
+  );
 }
 
 /** The published scripts' format: both `</think>` and `\boxed{` appear somewhere. */
@@ -31,8 +36,10 @@ const parameters = Type.Object(
 export const formatReward = defineReward({
   name: 'format',
   description: '<think>…</think> then a final answer',
-  reference: 'budget-alignment recipe (format 0.2); seed-compatible: mCoT-XReasoning training/trl_grpo_*.py format_reward',
+  reference:
+    'budget-alignment recipe (format 0.2); seed-compatible: mCoT-XReasoning training/trl_grpo_*.py format_reward',
   defaultWeight: 0.2,
   parameters,
-  score: (judgement, mode, p) => ((mode === 'robust' ? isWellFormed(judgement, p.requireOpenTag) : isWellFormedSeed(judgement)) ? 1 : 0),
+  score: (judgement, mode, p) =>
+    (mode === 'robust' ? isWellFormed(judgement, p.requireOpenTag) : isWellFormedSeed(judgement)) ? 1 : 0,
 });

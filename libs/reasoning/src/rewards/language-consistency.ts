@@ -21,7 +21,8 @@ const parameters = Type.Object(
 export const languageConsistencyReward = defineReward({
   name: 'language-consistency',
   description: 'the reasoning trace and the final answer are in the requested language',
-  reference: 'budget-alignment recipe (language 0.2); seed-compatible: mCoT-XReasoning training/trl_grpo_*.py language_reward',
+  reference:
+    'budget-alignment recipe (language 0.2); seed-compatible: mCoT-XReasoning training/trl_grpo_*.py language_reward',
   defaultWeight: 0.2,
   parameters,
   score: (judgement, mode, p) => {

@@ -25,15 +25,29 @@ const rollout = (completion: string, overrides: Partial<Rollout> = {}): Rollout 
   completion,
   ...overrides,
 });
-const score = (reward: typeof accuracyReward, r: Rollout, mode: ScoringMode, parameters: Record<string, unknown> = {}) =>
-  reward.score(new Judgement(r, detector), mode, parameters);
+const score = (
+  reward: typeof accuracyReward,
+  r: Rollout,
+  mode: ScoringMode,
+  parameters: Record<string, unknown> = {},
+) => reward.score(new Judgement(r, detector), mode, parameters);
 
 describe('accuracy', () => {
   it.each<[string, string, ScoringMode, number]>([
     ['a right boxed answer earns 1 (robust)', `<think>${FRENCH_TRACE}</think>La réponse est \\boxed{18}.`, 'robust', 1],
     ['"18,0" is 18 in French (robust)', `<think>${FRENCH_TRACE}</think>La réponse est 18,0.`, 'robust', 1],
-    ['"18,0" is not the gold string (seed-compatible)', `<think>${FRENCH_TRACE}</think>La réponse est \\boxed{18,0}.`, 'seed-compatible', 0],
-    ['any candidate equal to gold counts (seed-compatible)', `</think>\\boxed{18} puis \\boxed{20}`, 'seed-compatible', 1],
+    [
+      '"18,0" is not the gold string (seed-compatible)',
+      `<think>${FRENCH_TRACE}</think>La réponse est \\boxed{18,0}.`,
+      'seed-compatible',
+      0,
+    ],
+    [
+      'any candidate equal to gold counts (seed-compatible)',
+      `</think>\\boxed{18} puis \\boxed{20}`,
+      'seed-compatible',
+      1,
+    ],
     ['only the last answer counts (robust)', `</think>\\boxed{18} puis \\boxed{20}`, 'robust', 0],
   ])('%s', (_name, completion, mode, expected) => {
     expect(score(accuracyReward, rollout(completion), mode)).toBe(expected);
@@ -61,25 +75,63 @@ describe('format', () => {
 
 describe('language consistency', () => {
   it('a French trace and a French answer are consistent', () => {
-    expect(score(languageConsistencyReward, rollout(`<think>${FRENCH_TRACE}</think>La réponse est donc 18 crayons.`), 'robust', { partialCredit: false })).toBe(1);
+    expect(
+      score(
+        languageConsistencyReward,
+        rollout(`<think>${FRENCH_TRACE}</think>La réponse est donc 18 crayons.`),
+        'robust',
+        { partialCredit: false },
+      ),
+    ).toBe(1);
   });
   it('an English trace for a French question is not, even with a French answer', () => {
-    expect(score(languageConsistencyReward, rollout(`<think>${ENGLISH_TRACE}</think>La réponse est donc 18 crayons.`), 'robust', { partialCredit: false })).toBe(0);
+    expect(
+      score(
+        languageConsistencyReward,
+        rollout(`<think>${ENGLISH_TRACE}</think>La réponse est donc 18 crayons.`),
+        'robust',
+        { partialCredit: false },
+      ),
+    ).toBe(0);
   });
   it('a French trace with an English answer sentence is not', () => {
-    expect(score(languageConsistencyReward, rollout(`<think>${FRENCH_TRACE}</think>So the final answer is 18 pencils.`), 'robust', { partialCredit: false })).toBe(0);
+    expect(
+      score(
+        languageConsistencyReward,
+        rollout(`<think>${FRENCH_TRACE}</think>So the final answer is 18 pencils.`),
+        'robust',
+        { partialCredit: false },
+      ),
+    ).toBe(0);
   });
   it('a bare boxed number says nothing against the language', () => {
-    expect(score(languageConsistencyReward, rollout(`<think>${FRENCH_TRACE}</think>\\boxed{18}`), 'robust', { partialCredit: false })).toBe(1);
+    expect(
+      score(languageConsistencyReward, rollout(`<think>${FRENCH_TRACE}</think>\\boxed{18}`), 'robust', {
+        partialCredit: false,
+      }),
+    ).toBe(1);
   });
   it('partial credit scores the target share of a code-switched trace', () => {
-    const s = score(languageConsistencyReward, rollout(`<think>${FRENCH_TRACE} ${ENGLISH_TRACE} ${ENGLISH_TRACE}</think>\\boxed{18}`), 'robust', { partialCredit: true });
+    const s = score(
+      languageConsistencyReward,
+      rollout(`<think>${FRENCH_TRACE} ${ENGLISH_TRACE} ${ENGLISH_TRACE}</think>\\boxed{18}`),
+      'robust',
+      { partialCredit: true },
+    );
     expect(s).toBeGreaterThan(0.2);
     expect(s).toBeLessThan(0.5);
   });
   it('seed-compatible is the detector probability of the target over the whole completion', () => {
-    const french = score(languageConsistencyReward, rollout(`<think>${FRENCH_TRACE}</think>\\boxed{18}`), 'seed-compatible');
-    const english = score(languageConsistencyReward, rollout(`<think>${ENGLISH_TRACE}</think>\\boxed{18}`), 'seed-compatible');
+    const french = score(
+      languageConsistencyReward,
+      rollout(`<think>${FRENCH_TRACE}</think>\\boxed{18}`),
+      'seed-compatible',
+    );
+    const english = score(
+      languageConsistencyReward,
+      rollout(`<think>${ENGLISH_TRACE}</think>\\boxed{18}`),
+      'seed-compatible',
+    );
     expect(french).toBeGreaterThan(0.8);
     expect(english).toBeLessThan(0.1);
   });
@@ -98,8 +150,12 @@ describe('reward registry and config', () => {
     expect(() => parseRewardConfig({ weights: { acuracy: 1 } })).toThrow(RegistryError);
   });
   it('a bad parameter throws naming the reward and field', () => {
-    expect(() => parseRewardConfig({ parameters: { format: { requireOpenTag: 'yes' } } })).toThrow(SchemaValidationError);
-    expect(() => parseRewardConfig({ parameters: { format: { requireOpenTag: 'yes' } } })).toThrow(/\/parameters\/format\/requireOpenTag/);
+    expect(() => parseRewardConfig({ parameters: { format: { requireOpenTag: 'yes' } } })).toThrow(
+      SchemaValidationError,
+    );
+    expect(() => parseRewardConfig({ parameters: { format: { requireOpenTag: 'yes' } } })).toThrow(
+      /\/parameters\/format\/requireOpenTag/,
+    );
   });
   it('a negative weight or an unknown mode throws', () => {
     expect(() => parseRewardConfig({ weights: { format: -1 } })).toThrow(/\/weights\/format/);
@@ -108,6 +164,10 @@ describe('reward registry and config', () => {
   it('configured weights replace the defaults and parameters get their defaults', () => {
     const config = parseRewardConfig({ weights: { format: 0.5 } });
     expect(config.mode).toBe('robust');
-    expect(config.rewards.find((r) => r.name === 'format')).toEqual({ name: 'format', weight: 0.5, parameters: { requireOpenTag: false } });
+    expect(config.rewards.find((r) => r.name === 'format')).toEqual({
+      name: 'format',
+      weight: 0.5,
+      parameters: { requireOpenTag: false },
+    });
   });
 });

@@ -10,7 +10,9 @@ describe('group advantages', () => {
     expect(advantages[1]).toBeCloseTo(-0.5 / (Math.sqrt(1 / 3) + 1e-4), 12);
   });
   it('Dr. GRPO only centres', () => {
-    expect(groupAdvantages([1.4, 0.2, 0.0], 'dr-grpo').advantages.map((a) => +a.toFixed(12))).toEqual([0.866666666667, -0.333333333333, -0.533333333333]);
+    expect(groupAdvantages([1.4, 0.2, 0.0], 'dr-grpo').advantages.map((a) => +a.toFixed(12))).toEqual([
+      0.866666666667, -0.333333333333, -0.533333333333,
+    ]);
   });
   it('a zero-variance group is flagged for dynamic sampling and teaches nothing', () => {
     expect(groupAdvantages([1.2, 1.2, 1.2])).toEqual({ advantages: [0, 0, 0], mean: 1.2, std: 0, zeroVariance: true });

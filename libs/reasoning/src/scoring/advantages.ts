@@ -23,7 +23,8 @@ export interface GroupAdvantages {
  */
 export function groupAdvantages(rewards: readonly number[], estimator: AdvantageEstimator = 'grpo'): GroupAdvantages {
   if (rewards.length === 0) throw new RangeError('a group needs at least one reward');
-  for (const [i, r] of rewards.entries()) if (!Number.isFinite(r)) throw new RangeError(`reward ${i} is not a finite number: ${r}`);
+  for (const [i, r] of rewards.entries())
+    if (!Number.isFinite(r)) throw new RangeError(`reward ${i} is not a finite number: ${r}`);
   const n = rewards.length;
   const mean = rewards.reduce((s, r) => s + r, 0) / n;
   const variance = n > 1 ? rewards.reduce((s, r) => s + (r - mean) ** 2, 0) / (n - 1) : 0;

@@ -28,7 +28,8 @@ export interface RewardConfig {
  */
 export function parseRewardConfig(input: unknown = {}): RewardConfig {
   const config = validate(RewardConfigSchema, input, 'reward config');
-  for (const name of [...Object.keys(config.weights ?? {}), ...Object.keys(config.parameters ?? {})]) rewardRegistry.get(name);
+  for (const name of [...Object.keys(config.weights ?? {}), ...Object.keys(config.parameters ?? {})])
+    rewardRegistry.get(name);
   const rewards = rewardRegistry.values().map((reward) => {
     const given = config.parameters?.[reward.name] ?? {};
     const withDefaults = Value.Default(reward.parameters, Value.Clone(given));

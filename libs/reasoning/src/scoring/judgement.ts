@@ -1,5 +1,11 @@
 import type { LanguageCode } from '@xreason/contracts';
-import { extractFinalAnswer, splitCompletion, type CompletionParts, type ExtractedAnswer, type Task } from '../answers/extract.js';
+import {
+  extractFinalAnswer,
+  splitCompletion,
+  type CompletionParts,
+  type ExtractedAnswer,
+  type Task,
+} from '../answers/extract.js';
 import type { LanguageDetector } from '../language/detector.js';
 import { profileLanguage, type LanguageProfile } from '../language/identify.js';
 

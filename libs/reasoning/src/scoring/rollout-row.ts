@@ -26,10 +26,15 @@ export function parseRolloutLine(line: string): { row: RolloutRow; rollout: Roll
   if (problems.length > 0) {
     const described = problems.map((p) => {
       const field = p.path.slice(1) || '(row)';
-      return p.value === undefined ? `${field}: ${p.message}` : `${field}: ${p.message} (got ${JSON.stringify(p.value)})`;
+      return p.value === undefined
+        ? `${field}: ${p.message}`
+        : `${field}: ${p.message} (got ${JSON.stringify(p.value)})`;
     });
     throw new Error(described.join('; '));
   }
   const row = value as RolloutRow;
-  return { row, rollout: { language: row.language, task: row.task, gold: String(row.gold), completion: row.completion } };
+  return {
+    row,
+    rollout: { language: row.language, task: row.task, gold: String(row.gold), completion: row.completion },
+  };
 }

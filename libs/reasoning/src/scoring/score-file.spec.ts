@@ -12,13 +12,27 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const trace = 'Réfléchissons étape par étape. Marie a trois boîtes de huit crayons, donc elle a vingt-quatre crayons en tout.';
+const trace =
+  'Réfléchissons étape par étape. Marie a trois boîtes de huit crayons, donc elle a vingt-quatre crayons en tout.';
 const rows = [
-  { id: 'a', language: 'fr', gold: '24', task: 'math', completion: `<think>${trace}</think>La réponse est \\boxed{24}.`, extra: 'kept' },
+  {
+    id: 'a',
+    language: 'fr',
+    gold: '24',
+    task: 'math',
+    completion: `<think>${trace}</think>La réponse est \\boxed{24}.`,
+    extra: 'kept',
+  },
   '{"id": "broken", ',
   { id: 'b', language: 'xx', gold: '1', task: 'math', completion: 'x' },
   '',
-  { id: 'c', language: 'en', gold: 'B', task: 'choice', completion: '<think>Option B fits best here.</think>The answer is (B).' },
+  {
+    id: 'c',
+    language: 'en',
+    gold: 'B',
+    task: 'choice',
+    completion: '<think>Option B fits best here.</think>The answer is (B).',
+  },
   { id: 'd', language: 'en', gold: 3, task: 'poetry' },
 ];
 
@@ -43,9 +57,18 @@ describe('scoring a rollouts file', () => {
     expect(result.errors[2]?.message).toMatch(/completion: /);
     expect(result.errors[2]?.message).toMatch(/task: /);
 
-    const out = (await readFile(outPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const out = (await readFile(outPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out.map((r) => r.id)).toEqual(['a', 'c']);
-    expect(out[0]).toMatchObject({ extra: 'kept', correct: true, format_ok: true, detected_language: 'fr', language_consistent: true });
+    expect(out[0]).toMatchObject({
+      extra: 'kept',
+      correct: true,
+      format_ok: true,
+      detected_language: 'fr',
+      language_consistent: true,
+    });
     expect(out[0].reward).toBeCloseTo(1.4, 12);
     expect(out[0].language_shares.fr).toBe(1);
     expect(out[1]).toMatchObject({ correct: true, format_ok: true, detected_language: 'en', answer: 'B' });
@@ -57,7 +80,10 @@ describe('scoring a rollouts file', () => {
     const inPath = await writeInput('in-seed.jsonl');
     const outPath = join(dir, 'out-seed.jsonl');
     await scoreRolloutsFile({ inPath, outPath, mode: 'seed-compatible' });
-    const [first, second] = (await readFile(outPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const [first, second] = (await readFile(outPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(first).toMatchObject({ correct: true, format_ok: true, detected_language: 'fr' });
     expect(first.reward).toBeGreaterThan(1.35); // 1 + 0.2 + 0.2 × P(fr)
     expect(second).toMatchObject({ format_ok: false }); // no \boxed{…}: no seed format credit

@@ -85,9 +85,24 @@ export const scoreRolloutsCommand = {
   summary: 'Score rollouts: accuracy, language consistency, format, and the weighted reward',
   usage: 'xreason reward score --in rollouts.jsonl --out scored.jsonl [--mode robust|seed-compatible]',
   options: [
-    { flag: '--in', required: true, description: 'input JSONL: {"id","language","gold","completion","task":"math"|"choice"|"nli"} per line' },
-    { flag: '--out', required: true, description: 'output JSONL: each input row plus correct, format_ok, detected_language, language_consistent, language_shares, reward' },
-    { flag: '--mode', required: false, choices: ['robust', 'seed-compatible'], default: 'robust', description: 'robust rules, or the published scripts\' semantics to reproduce published numbers' },
+    {
+      flag: '--in',
+      required: true,
+      description: 'input JSONL: {"id","language","gold","completion","task":"math"|"choice"|"nli"} per line',
+    },
+    {
+      flag: '--out',
+      required: true,
+      description:
+        'output JSONL: each input row plus correct, format_ok, detected_language, language_consistent, language_shares, reward',
+    },
+    {
+      flag: '--mode',
+      required: false,
+      choices: ['robust', 'seed-compatible'],
+      default: 'robust',
+      description: "robust rules, or the published scripts' semantics to reproduce published numbers",
+    },
   ],
   /** Exit status: 0 when every row was scored, 1 when some rows were bad (they are listed by line). */
   run: scoreRolloutsFile,

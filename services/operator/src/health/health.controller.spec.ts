@@ -6,7 +6,10 @@ describe('HealthController', () => {
   const healthy = { name: 'database', check: async () => ({ ok: true, latencyMs: 1 }) };
 
   it('reports every failing check by name', async () => {
-    const controller = new HealthController([healthy, { name: 'broker', check: async () => ({ ok: false, error: 'refused' }) }]);
+    const controller = new HealthController([
+      healthy,
+      { name: 'broker', check: async () => ({ ok: false, error: 'refused' }) },
+    ]);
     const error = await controller.readyz().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableException);
     expect((error as ServiceUnavailableException).getResponse()).toMatchObject({

@@ -35,7 +35,8 @@ export class HealthController implements BeforeApplicationShutdown {
     );
     const checks = Object.fromEntries(results);
     const ready = !this.shuttingDown && results.every(([, r]) => r.ok);
-    if (!ready) throw new ServiceUnavailableException({ status: this.shuttingDown ? 'shutting-down' : 'unavailable', checks });
+    if (!ready)
+      throw new ServiceUnavailableException({ status: this.shuttingDown ? 'shutting-down' : 'unavailable', checks });
     return { status: 'ok', checks };
   }
 }
