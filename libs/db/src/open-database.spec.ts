@@ -47,8 +47,8 @@ describe('openDatabase (embedded)', () => {
     expect(db.embedded?.dataDir).toBe(join(state.path, 'postgres'));
     expect(db.url).toBe(db.embedded?.url);
     const applied = await db.dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id`);
-    expect(applied).toEqual([{ name: 'InitialSchema1763900000000' }]);
-    expect(logged).toContain('applied migrations: InitialSchema1763900000000');
+    expect(applied).toEqual([{ name: 'InitialSchema1763900000000' }, { name: 'EvaluationTables1764100000000' }]);
+    expect(logged).toContain('applied migrations: InitialSchema1763900000000, EvaluationTables1764100000000');
   });
 
   it('never logs the password', () => {
@@ -60,7 +60,7 @@ describe('openDatabase (embedded)', () => {
   it('leaves exactly the schema the entities describe (no pending schema changes)', async () => {
     const pending = await db.dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
-    expect(dbEntities).toHaveLength(5);
+    expect(dbEntities).toHaveLength(8);
   });
 
   it('reopening the same state dir applies no migration twice and keeps the rows', async () => {
@@ -233,16 +233,20 @@ describe('migrations', () => {
       const tables = () =>
         fresh.dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       expect(await tables()).toEqual([]);
-      expect(await runMigrations(fresh.dataSource)).toEqual(['InitialSchema1763900000000']);
+      expect(await runMigrations(fresh.dataSource)).toEqual(['InitialSchema1763900000000', 'EvaluationTables1764100000000']);
       expect((await tables()).map((t: { tablename: string }) => t.tablename)).toEqual([
         'artifacts',
+        'eval_aggregates',
         'eval_results',
+        'eval_runs',
+        'eval_samples',
         'processed_messages',
         'runs',
         'stages',
         'typeorm_migrations',
       ]);
       expect(await runMigrations(fresh.dataSource)).toEqual([]);
+      await fresh.dataSource.undoLastMigration();
       await fresh.dataSource.undoLastMigration();
       expect((await tables()).map((t: { tablename: string }) => t.tablename)).toEqual(['typeorm_migrations']);
     } finally {
