@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SchemaValidationError } from '@xreason/contracts';
+import { RegistryError, SchemaValidationError } from '@xreason/contracts';
 import { COMMANDS } from './commands/registry.js';
 import { UserError } from './cli-command.js';
 import { CLI_VERSION } from './version.js';
@@ -24,18 +24,30 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const program = createProgram();
   try {
     await program.parseAsync(argv as string[]);
-    return 0;
+    // An action that reports a failure without throwing (e.g. `data check` printing its report) sets exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof UserError) {
       console.error(`error: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof SchemaValidationError) {
-      console.error(`error: ${error.message}`);
+    if (isUserFacing(error) && !process.env.XREASON_DEBUG) {
+      console.error(`error: ${(error as Error).message}`);
       return 1;
     }
     console.error(error);
     return 1;
   }
+}
+
+/** Errors our libraries raise about the user's input (bad files, configs, names): a message, not a stack. */
+const USER_FACING_ERRORS = new Set(['DatasetError', 'SafetensorsError', 'ConfigError', 'DataDirInUseError']);
+
+function isUserFacing(error: unknown): boolean {
+  return (
+    error instanceof SchemaValidationError ||
+    error instanceof RegistryError ||
+    (error instanceof Error && USER_FACING_ERRORS.has(error.name))
+  );
 }

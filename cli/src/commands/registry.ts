@@ -1,8 +1,9 @@
 import type { CliCommand } from '../cli-command.js';
 import { brokerCommand } from './broker.command.js';
+import { dataCommand } from './data.command.js';
 import { rewardCommand } from './reward.command.js';
 import { upCommand } from './up.command.js';
 import { versionCommand } from './version.command.js';
 
 /** Every top-level command, in help order. Adding one: a `<name>.command.ts` file and a line here. */
-export const COMMANDS: readonly CliCommand[] = [upCommand, brokerCommand, rewardCommand, versionCommand];
+export const COMMANDS: readonly CliCommand[] = [upCommand, dataCommand, rewardCommand, brokerCommand, versionCommand];
