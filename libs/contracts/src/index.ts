@@ -1,4 +1,5 @@
 export * from './languages.js';
+export * from './random.js';
 export * from './registry.js';
 export * from './validation.js';
 export * from './api/common.types.js';

@@ -14,12 +14,11 @@ export class RegistryError extends Error {
 export class Registry<T extends Named> {
   private readonly entries = new Map<string, T>();
   private frozen = false;
+  /** What the entries are, for error messages: "merge method", "reward", … */
+  readonly kind: string;
 
-  constructor(
-    /** What the entries are, for error messages: "merge method", "reward", … */
-    readonly kind: string,
-    initial: readonly T[] = [],
-  ) {
+  constructor(kind: string, initial: readonly T[] = []) {
+    this.kind = kind;
     for (const entry of initial) this.register(entry);
   }
 

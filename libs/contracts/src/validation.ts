@@ -21,14 +21,16 @@ export interface FieldProblem {
  */
 export class SchemaValidationError extends Error {
   override name = 'SchemaValidationError';
-  constructor(
-    readonly subject: string,
-    readonly problems: readonly FieldProblem[],
-  ) {
+  readonly subject: string;
+  readonly problems: readonly FieldProblem[];
+
+  constructor(subject: string, problems: readonly FieldProblem[]) {
     super(
       `invalid ${subject}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n` +
         problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`).join('\n'),
     );
+    this.subject = subject;
+    this.problems = problems;
   }
 }
 

@@ -30,17 +30,8 @@ export function rawSafetensors(header: string | object, data: Uint8Array = new U
   return out;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case reproduces. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so a failing case reproduces. */
+export { seededRandom } from '@xreason/contracts';
 
 export function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);

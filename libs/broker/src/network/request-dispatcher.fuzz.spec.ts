@@ -5,6 +5,7 @@
  * answered with a well-formed response or be refused with RequestRejected (the connection closes);
  * nothing else may escape, and the durable log must recover afterwards without a single bad byte.
  */
+import { seededRandom } from '@xreason/contracts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,17 +18,8 @@ import { createTestContext } from '../broker-context.test-helpers.js';
 import { TopicStore } from '../log/topic-store.js';
 import { dispatchRequest, RequestRejected } from './request-dispatcher.js';
 
-/** Deterministic PRNG (mulberry32): a failure names its seed and iteration and replays exactly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: a failure names its seed and iteration and replays exactly. */
+const prng = seededRandom;
 
 /** Records every request frame (body without the size prefix) kafkajs sends through it. */
 async function captureKafkajsFrames(): Promise<Buffer[]> {

@@ -1,12 +1,14 @@
+import { seededRandom } from '@xreason/contracts';
+
 /**
  * A small seeded generator (SplitMix32-style mixing into Mulberry32): the same seed gives the same
  * world on every machine and Node version, which Math.random cannot promise.
  */
 export class SeededRandom {
-  private state: number;
+  private readonly uniform: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.uniform = seededRandom(seed);
   }
 
   /** Derives an independent stream, so problem k does not depend on how many draws problem k-1 made. */
@@ -21,10 +23,7 @@ export class SeededRandom {
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.uniform();
   }
 
   /** Integer in [min, max], both included. */

@@ -1,3 +1,4 @@
+import { seededRandom } from '@xreason/contracts';
 export interface ConfidenceInterval {
   estimate: number;
   lower: number;
@@ -12,18 +13,6 @@ export interface BootstrapOptions {
   seed?: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG; statistical quality is ample for resampling indices. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Percentile bootstrap interval of `statistic` over `units` (problems, not samples: samples of one
  * problem are correlated, so resampling them independently would make the interval too narrow).
@@ -35,7 +24,7 @@ export function bootstrapInterval<T>(
 ): ConfidenceInterval {
   if (units.length === 0) throw new RangeError('cannot bootstrap an empty sample');
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
-  const next = random(seed);
+  const next = seededRandom(seed);
   const values: number[] = [];
   const resample: T[] = new Array<T>(units.length);
   for (let r = 0; r < resamples; r++) {
