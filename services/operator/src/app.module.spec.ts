@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
@@ -76,6 +76,18 @@ describe('operator application', () => {
     const text = await response.text();
     expect(text).toMatch(/# TYPE http_requests_total counter/);
     expect(text).toMatch(/http_requests_total\{[^}]*route="\/healthz"[^}]*\} [1-9]/);
+  });
+
+  it('requires the API token on /api routes and accepts it as a bearer token', async () => {
+    expect((await fetch(`${baseUrl}/api/v1/info`)).status).toBe(401);
+    expect((await fetch(`${baseUrl}/api/v1/info`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const token = readFileSync(join(stateDir, 'api-token'), 'utf8').trim();
+    const response = await fetch(`${baseUrl}/api/v1/info`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      apiVersion: 'xreason.io/v1alpha1',
+      recipes: expect.arrayContaining(['budget-alignment']),
+    });
   });
 
   it('turns not ready with the reason when the database goes away', async () => {

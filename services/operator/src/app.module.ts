@@ -2,6 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@xreason/config';
 import { DbHealthIndicator, DbModule } from '@xreason/db';
 import { type Telemetry, TelemetryModule } from '@xreason/telemetry';
+import { API_TOKEN, ApiTokenGuard } from './api/api-token.guard.js';
+import { resolveApiToken } from './api/api-token.js';
+import { InfoController } from './api/info.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './health/readiness.js';
 import { type OperatorConfig, OperatorConfigSchema } from './operator.config.js';
@@ -30,8 +33,18 @@ export class OperatorModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, InfoController],
       providers: [
+        {
+          provide: API_TOKEN,
+          useFactory: () => {
+            const { token, source } = resolveApiToken(config.api.token, config.stateDir);
+            if (source === 'generated')
+              telemetry.logger.info({ file: `${config.stateDir}/api-token` }, 'generated an API token');
+            return token;
+          },
+        },
+        ApiTokenGuard,
         {
           provide: READINESS_CHECKS,
           inject: [DbHealthIndicator],

@@ -15,6 +15,19 @@ export const OperatorConfigSchema = defineConfig(
     database: DatabaseConfig,
     telemetry: TelemetryConfig,
     stateDir: StateDirConfig,
+    api: Type.Object(
+      {
+        token: Type.Optional(
+          Type.String({
+            env: 'XREASON_API_TOKEN',
+            secret: true,
+            minLength: 32,
+            description: 'bearer token the REST API requires; absent means generate one into <stateDir>/api-token',
+          }),
+        ),
+      },
+      { description: 'the REST API' },
+    ),
     shutdownGraceMs: Type.Integer({
       env: 'XREASON_SHUTDOWN_GRACE_MS',
       default: 10_000,
