@@ -6,6 +6,7 @@ import {
   float32ArrayToF16,
   ShardedCheckpointWriter,
   type Dtype,
+  type Tensor,
   type TensorInput,
 } from '@xreason/safetensors';
 import { stringify as toYaml } from 'yaml';
@@ -15,7 +16,7 @@ import type { MethodModelInput } from '../methods/merge-method.js';
 import type { MergeProgress, ProgressCallback } from '../progress.js';
 import { streamFor } from '../tensor/seeded-random.js';
 import { TypedArrayPool } from './float32-pool.js';
-import { planMerge, type MergePlan, type PlannedTensor } from './merge-plan.js';
+import { planMerge, type MergePlan, type PlannedInput, type PlannedTensor } from './merge-plan.js';
 import { closeModels, openModels } from './model-checkpoint.js';
 import { StagedDirectory, TOKENIZER_FILES } from './output-directory.js';
 
@@ -33,6 +34,12 @@ export interface RunMergeOptions {
   modelBaseDir?: string;
   /** Output shard size in bytes (default 5 GB, as `save_pretrained`). */
   maxShardBytes?: number;
+  /**
+   * Read the next tensor while merging the current one (default false). Overlaps I/O with arithmetic
+   * at the cost of holding a second tensor's inputs; on the 2-core CI box it measured slower (the
+   * widening of the prefetched tensor competes for the same thread), so it is opt-in.
+   */
+  prefetch?: boolean;
 }
 
 export interface MergeResult {
@@ -143,12 +150,14 @@ async function writeTensors(
   randomSeed: number,
   options: RunMergeOptions,
 ): Promise<{ totalSize: number; files: string[] }> {
-  const largest = Math.max(1, ...plan.tensors.map((t) => t.shape.reduce((a, b) => a * b, 1)));
+  const largest = Math.max(1, ...plan.tensors.map((t) => elementsOf(t)));
   const inputsPerTensor = Math.max(...plan.tensors.map((t) => t.models.length + (t.base ? 1 : 0)));
-  // Idle scratch is capped a little above one tensor's working set (inputs + output): small tensors
-  // released after a large one must not evict the large buffers the next layer needs again.
-  const floats = new TypedArrayPool((n) => new Float32Array(n), 4 * largest * (inputsPerTensor + 2));
-  const halves = new TypedArrayPool((n) => new Uint16Array(n), 2 * largest);
+  // Idle scratch is capped a little above the working set — the inputs of one tensor (two with
+  // prefetch) and an output — so small tensors released after a large one do not evict the large
+  // buffers the next layer needs again.
+  const heldInputs = (options.prefetch === true ? 2 : 1) * inputsPerTensor;
+  const floats = new TypedArrayPool<Float32Array>((n) => new Float32Array(n), 4 * largest * (heldInputs + 2));
+  const halves = new TypedArrayPool<Uint16Array>((n) => new Uint16Array(n), 2 * largest);
   const totalBytes = plan.tensors.reduce((sum, t) => sum + elementsOf(t) * dtypeByteSize(t.outputDtype), 0);
   const writer = await ShardedCheckpointWriter.create({
     dir: staged.staging,
@@ -158,60 +167,90 @@ async function writeTensors(
   const report = (progress: Omit<MergeProgress, 'total' | 'totalBytes'>) =>
     options.onProgress?.({ ...progress, total: plan.tensors.length, totalBytes });
   report({ phase: 'planned', done: 0, bytesWritten: 0 });
+  // With prefetch, reads of tensor i + 1 run on the thread pool while tensor i is merged and written;
+  // at most two tensors' inputs are held at once.
+  let next: Promise<TensorInputs> | undefined;
   try {
     for (const [index, tensor] of plan.tensors.entries()) {
-      await mergeOne(plan, tensor, writer, floats, halves, randomSeed);
+      const inputs = await (next ?? readInputs(tensor, floats));
+      const following = plan.tensors[index + 1];
+      next = following && options.prefetch === true ? readInputs(following, floats) : undefined;
+      try {
+        await mergeAndWrite(plan, tensor, inputs, writer, floats, halves, randomSeed);
+      } finally {
+        for (const array of inputs.held) floats.release(array);
+      }
       report({ phase: 'tensor', done: index + 1, tensor: tensor.name, bytesWritten: writer.bytesWritten });
     }
     report({ phase: 'finishing', done: plan.tensors.length, bytesWritten: writer.bytesWritten });
     const written = await writer.finish();
     return { totalSize: written.totalSize, files: [...written.files, ...(written.indexFile ? [written.indexFile] : [])] };
   } catch (error) {
+    // A read still in flight must settle before its buffers are dropped, and must not go unhandled.
+    await next?.catch(() => undefined);
     await writer.abort();
     throw error;
   }
 }
 
-async function mergeOne(
+/** A tensor's inputs, widened to float32 into pooled buffers (`held`), or its raw bytes when not a float. */
+interface TensorInputs {
+  raw?: Tensor;
+  base?: Float32Array;
+  values: Float32Array[];
+  held: Float32Array[];
+}
+
+async function readInputs(tensor: PlannedTensor, floats: TypedArrayPool<Float32Array>): Promise<TensorInputs> {
+  const reference = tensor.base ?? tensor.models[0];
+  if (!reference) throw new MergeError('method_input', { tensor: tensor.name }, 'no input model');
+  if (!isFloat(tensor.inputDtype)) {
+    // Integer buffers (position ids, masks) are not merged: copied from the reference model.
+    return { raw: await reference.model.checkpoint.readTensor(reference.tensorName), values: [], held: [] };
+  }
+  const n = elementsOf(tensor);
+  const held: Float32Array[] = [];
+  const read = (input: PlannedInput) => {
+    const target = floats.acquire(n);
+    held.push(target);
+    return input.model.checkpoint.readAsFloat32(input.tensorName, target);
+  };
+  const reads = [tensor.base ? read(tensor.base) : undefined, ...tensor.models.map(read)];
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const array of held) floats.release(array);
+    throw failed.reason;
+  }
+  const [base, ...values] = settled.map((r) => (r as PromiseFulfilledResult<Float32Array | undefined>).value);
+  return { base, values: values as Float32Array[], held };
+}
+
+async function mergeAndWrite(
   plan: MergePlan,
   tensor: PlannedTensor,
+  inputs: TensorInputs,
   writer: ShardedCheckpointWriter,
   floats: TypedArrayPool<Float32Array>,
   halves: TypedArrayPool<Uint16Array>,
   randomSeed: number,
 ): Promise<void> {
-  const reference = tensor.base ?? tensor.models[0];
-  if (!reference) throw new MergeError('method_input', { tensor: tensor.name }, 'no input model');
-  if (!isFloat(tensor.inputDtype)) {
-    // Integer buffers (position ids, masks) are not merged: copied from the reference model.
-    const raw = await reference.model.checkpoint.readTensor(reference.tensorName);
-    await writer.add(tensor.name, raw);
+  if (inputs.raw) {
+    await writer.add(tensor.name, inputs.raw);
     return;
   }
-  const n = elementsOf(tensor);
-  const held: Float32Array[] = [];
-  const read = async (input: { model: { checkpoint: { readAsFloat32(name: string, target: Float32Array): Promise<Float32Array> } }; tensorName: string }) => {
-    const target = floats.acquire(n);
-    held.push(target);
-    return input.model.checkpoint.readAsFloat32(input.tensorName, target);
-  };
+  const out = floats.acquire(elementsOf(tensor));
   try {
-    const [base, ...values] = await Promise.all([
-      tensor.base ? read(tensor.base) : Promise.resolve(undefined),
-      ...tensor.models.map((m) => read(m)),
-    ]);
-    const out = floats.acquire(n);
-    held.push(out);
     const models: MethodModelInput[] = tensor.models.map((m, k) => ({
       model: m.model.ref,
-      values: values[k] as Float32Array,
+      values: inputs.values[k] as Float32Array,
       parameters: m.parameters,
     }));
     try {
       plan.method.merge({
         tensorName: tensor.name,
         shape: tensor.shape,
-        base,
+        base: inputs.base,
         models,
         parameters: tensor.parameters,
         random: (k) => streamFor(randomSeed, tensor.name, k),
@@ -223,7 +262,7 @@ async function mergeOne(
     }
     await writer.add(tensor.name, encode(tensor, out, halves));
   } finally {
-    for (const array of held) floats.release(array);
+    floats.release(out);
   }
 }
 

@@ -1,3 +1,4 @@
+import { weightedSum } from '../tensor/weighted-sum.js';
 import type { MergeMethod } from './merge-method.js';
 import { flag, weightParameter } from './parameter-schemas.js';
 
@@ -17,11 +18,6 @@ export const linear: MergeMethod = {
       if (sum === 0) throw new Error(`linear: weights of ${tensorName} sum to 0; set normalize: false or change them`);
       scale = 1 / sum;
     }
-    out.fill(0);
-    for (const [k, model] of models.entries()) {
-      const w = (weights[k] as number) * scale;
-      const x = model.values;
-      for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + w * (x[i] as number);
-    }
+    weightedSum(out, models.map((m) => m.values), weights.map((w) => w * scale));
   },
 };

@@ -43,7 +43,7 @@ export function sparsifyBernoulli(delta: Float32Array, density: number, random: 
 
 /**
  * Zeroes every entry whose rank by ascending magnitude falls outside [from, to). Equal magnitudes are
- * ranked by position, so exactly `to - from` entries survive. One sorted copy of the magnitudes is
+ * ranked by position, so exactly `to - from` entries survive. One scratch copy of the magnitudes is
  * the only extra memory.
  */
 export function applyRankWindow(delta: Float32Array, from: number, to: number, rescale: boolean): void {
@@ -56,15 +56,24 @@ export function applyRankWindow(delta: Float32Array, from: number, to: number, r
     delta.fill(0);
     return;
   }
-  const sorted = new Float32Array(n);
-  for (let i = 0; i < n; i++) sorted[i] = Math.abs(delta[i] as number);
-  sorted.sort();
-  const lo = sorted[from] as number;
-  const hi = sorted[to - 1] as number;
-  // Among entries equal to lo, the first (from - #below lo) in position order rank below `from`;
-  // among entries equal to hi, the first (to - #below hi) rank below `to`.
-  const skipAtLo = from - lowerBound(sorted, lo);
-  const takeAtHi = to - lowerBound(sorted, hi);
+  // Two order statistics of the magnitudes by quickselect (linear time, one scratch copy), instead
+  // of a full sort: this is the hot spot of TIES and Breadcrumbs on large tensors.
+  const scratch = new Float32Array(n);
+  for (let i = 0; i < n; i++) scratch[i] = Math.abs(delta[i] as number);
+  const hi = select(scratch, to - 1, 0, n - 1);
+  // After selecting rank to−1, ranks below it sit in [0, to−1): select `from` within them.
+  const lo = from === to - 1 ? hi : select(scratch, from, 0, to - 2);
+  let belowLo = 0;
+  let belowHi = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(delta[i] as number);
+    if (a < lo) belowLo++;
+    if (a < hi) belowHi++;
+  }
+  // Among entries equal to lo, the first (from − #below lo) in position order rank below `from`;
+  // among entries equal to hi, the first (to − #below hi) rank below `to`.
+  const skipAtLo = from - belowLo;
+  const takeAtHi = to - belowHi;
   let seenLo = 0;
   let seenHi = 0;
   for (let i = 0; i < n; i++) {
@@ -82,15 +91,41 @@ export function applyRankWindow(delta: Float32Array, from: number, to: number, r
   if (rescale) rescaleToL1(delta, before);
 }
 
-function lowerBound(sorted: Float32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
+/**
+ * The value of rank `k` (0-based, ascending) among values[left..right], by Hoare-partition quickselect
+ * with a median-of-three pivot. Reorders the range so that values[left..k) ≤ values[k] ≤ values(k..right].
+ */
+export function select(values: Float32Array, k: number, left: number, right: number): number {
+  while (right > left) {
+    const mid = (left + right) >>> 1;
+    // Median of three to values[mid], so sorted and reversed inputs stay linear.
+    if ((values[mid] as number) < (values[left] as number)) swap(values, mid, left);
+    if ((values[right] as number) < (values[left] as number)) swap(values, right, left);
+    if ((values[right] as number) < (values[mid] as number)) swap(values, right, mid);
+    const pivot = values[mid] as number;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        swap(values, i, j);
+        i++;
+        j--;
+      }
+    }
+    // Now values[left..j] ≤ pivot ≤ values[i..right], and j < i.
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return values[k] as number;
   }
-  return lo;
+  return values[k] as number;
+}
+
+function swap(values: Float32Array, a: number, b: number): void {
+  const t = values[a] as number;
+  values[a] = values[b] as number;
+  values[b] = t;
 }
 
 function l1(values: Float32Array): number {
