@@ -58,6 +58,22 @@ describe('runMerge', () => {
     expect(progress.at(-1)?.bytesWritten).toBe(result.totalBytes);
   });
 
+  it('reads a YAML file from configPath, takes the tokenizer from tokenizer_source and keeps the config beside the weights', async () => {
+    const root = tempDir();
+    const { base, ja } = await threeModels(root);
+    const yaml = `merge_method: task_arithmetic\nbase_model: ${base}\nmodels:\n  - model: ${base}\n  - model: ${ja}\n    parameters: {weight: 0.5}\ntokenizer_source: ${ja}\n`;
+    writeFileSync(join(root, 'merge.yaml'), yaml);
+    const outDir = join(root, 'merged');
+    await runMerge({ configPath: join(root, 'merge.yaml'), outDir });
+    expect(readFileSync(join(outDir, 'mergekit_config.yml'), 'utf8')).toBe(yaml);
+    expect(JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8')).seed).toBe(2);
+    // base + 0.5 · (ja − base), on one tensor.
+    const [b, j, merged] = await Promise.all([readAll(base), readAll(ja), readAll(outDir)]);
+    const name = 'model.norm.weight';
+    const expected = (b.get(name) as Float32Array).map((x, i) => x + 0.5 * (((j.get(name) as Float32Array)[i] as number) - x));
+    expect(merged.get(name)).toEqual(bf16(expected));
+  });
+
   it('a slerp gradient over layers returns the base at the first layer and the other model at the last', async () => {
     const root = tempDir();
     const { base, ja } = await threeModels(root);
