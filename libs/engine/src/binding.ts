@@ -72,7 +72,10 @@ export interface NativeModel {
   addLora(config: NativeLoraConfig): void;
   mergeLora(): void;
   loss(batch: NativeBatch, backward: boolean, cancel?: NativeCancelToken): Promise<number>;
-  tokenLogprobs(batch: NativeBatch, cancel?: NativeCancelToken): Promise<{ logprobs: Float32Array; entropy: Float32Array }>;
+  tokenLogprobs(
+    batch: NativeBatch,
+    cancel?: NativeCancelToken,
+  ): Promise<{ logprobs: Float32Array; entropy: Float32Array }>;
   logits(batch: NativeBatch, cancel?: NativeCancelToken): Promise<Float32Array>;
   generate(
     prompts: Int32Array[],

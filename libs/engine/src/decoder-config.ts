@@ -52,7 +52,9 @@ export function resolveDecoderConfig(config: DecoderConfig): NativeDecoderConfig
     throw new EngineInputError(`numHeads (${numHeads}) must be a multiple of numKvHeads (${numKvHeads})`);
   }
   if (config.headDim === undefined && hiddenSize % numHeads !== 0) {
-    throw new EngineInputError(`hiddenSize (${hiddenSize}) must be a multiple of numHeads (${numHeads}) or headDim given`);
+    throw new EngineInputError(
+      `hiddenSize (${hiddenSize}) must be a multiple of numHeads (${numHeads}) or headDim given`,
+    );
   }
   const headDim = positiveInt(config.headDim ?? hiddenSize / numHeads, 'headDim');
   if (headDim % 2 !== 0) throw new EngineInputError(`headDim must be even for RoPE, got ${headDim}`);

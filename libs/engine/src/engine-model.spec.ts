@@ -3,7 +3,7 @@ import { native } from './binding.js';
 import { EngineInputError, resolveDecoderConfig, type DecoderConfig } from './decoder-config.js';
 import { EngineModel } from './engine-model.js';
 import { maxAbsDiff, tinyLlama, tinyModel, tinyQwen2 } from './engine-model.test-helpers.js';
-import { randomWeights, weightBuffers } from './random-weights.js';
+import { decoderTensorSpecs, randomWeights, weightBuffers } from './random-weights.js';
 import { scoreTokens } from './score.js';
 
 const families: [string, DecoderConfig][] = [
@@ -13,7 +13,9 @@ const families: [string, DecoderConfig][] = [
 ];
 
 describe('whole-model gradient checks (double-precision reference vs central differences)', () => {
-  it.each(families.flatMap(([name, config]) => (['full', 'lora'] as const).map((mode) => [name, mode, config] as const)))(
+  it.each(
+    families.flatMap(([name, config]) => (['full', 'lora'] as const).map((mode) => [name, mode, config] as const)),
+  )(
     '%s, %s fine-tuning: backward matches finite differences and the float model matches the double one',
     async (_name, mode, config) => {
       const r = await native.checkModel(resolveDecoderConfig(config), mode, 3);
@@ -42,7 +44,14 @@ describe('EngineModel invariants', () => {
 
   it.each([false, true])('merged LoRA equals unmerged LoRA (rsLoRA %s)', async (rslora) => {
     const model = tinyModel(tinyQwen2);
-    model.addLora({ rank: 3, alpha: 6, rslora, targets: ['q_proj', 'k_proj', 'o_proj', 'gate_proj', 'up_proj'], zeroB: false, seed: 5 });
+    model.addLora({
+      rank: 3,
+      alpha: 6,
+      rslora,
+      targets: ['q_proj', 'k_proj', 'o_proj', 'gate_proj', 'up_proj'],
+      zeroB: false,
+      seed: 5,
+    });
     const unmerged = await model.logits([1, 5, 2, 7, 3]);
     const base = tinyModel(tinyQwen2);
     expect(maxAbsDiff(unmerged, await base.logits([1, 5, 2, 7, 3]))).toBeGreaterThan(1e-3);
@@ -149,14 +158,38 @@ describe('EngineModel invariants', () => {
     await model.lossAndBackward(sequences);
     const once = model.gradient('model.norm.weight')!.slice();
     await model.lossAndBackward(sequences);
-    expect(maxAbsDiff(model.gradient('model.norm.weight')!, once.map((g) => 2 * g))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        model.gradient('model.norm.weight')!,
+        once.map((g) => 2 * g),
+      ),
+    ).toBeLessThan(1e-5);
     model.zeroGrad();
     expect(Array.from(model.gradient('model.norm.weight')!).every((g) => g === 0)).toBe(true);
   });
 });
 
+describe('tensor specs known without a model', () => {
+  it.each(families)(
+    '%s: decoderTensorSpecs lists exactly the tensors and shapes the native model holds',
+    (_name, config) => {
+      const byName = (specs: { name: string; shape: number[] }[]) =>
+        specs.map((s) => ({ name: s.name, shape: s.shape })).sort((a, b) => a.name.localeCompare(b.name));
+      expect(byName(decoderTensorSpecs(config))).toEqual(byName(tinyModel(config).tensorSpecs()));
+    },
+  );
+});
+
 describe('EngineModel calls run off the JavaScript thread and can be cancelled', () => {
-  const mid: DecoderConfig = { ...tinyLlama, vocabSize: 512, hiddenSize: 256, numLayers: 4, numHeads: 8, numKvHeads: 4, intermediateSize: 512 };
+  const mid: DecoderConfig = {
+    ...tinyLlama,
+    vocabSize: 512,
+    hiddenSize: 256,
+    numLayers: 4,
+    numHeads: 8,
+    numKvHeads: 4,
+    intermediateSize: 512,
+  };
 
   it('the event loop keeps turning while a long call runs', async () => {
     const model = EngineModel.create(mid, weightBuffers(randomWeights(mid, 1)));
@@ -192,7 +225,9 @@ describe('bad input gets a clear error, never a crash', () => {
   it('a weight of the wrong shape names the tensor and both sizes', () => {
     const weights = weightBuffers(randomWeights(tinyLlama, 1));
     weights.set('model.layers.1.mlp.up_proj.weight', new Float32Array(5));
-    expect(() => EngineModel.create(tinyLlama, weights)).toThrow(/'model.layers.1.mlp.up_proj.weight' has shape \[12, 8\] \(96 values\), got 5/);
+    expect(() => EngineModel.create(tinyLlama, weights)).toThrow(
+      /'model.layers.1.mlp.up_proj.weight' has shape \[12, 8\] \(96 values\), got 5/,
+    );
   });
 
   it('a missing or unexpected tensor is named', () => {
@@ -200,7 +235,9 @@ describe('bad input gets a clear error, never a crash', () => {
     weights.delete('model.norm.weight');
     expect(() => EngineModel.create(tinyLlama, weights)).toThrow(/missing tensor 'model.norm.weight'/);
     const tied = weightBuffers(randomWeights(tinyLlama, 1));
-    expect(() => EngineModel.create({ ...tinyLlama, tieEmbeddings: true }, tied)).toThrow(/unexpected tensor 'lm_head.weight'/);
+    expect(() => EngineModel.create({ ...tinyLlama, tieEmbeddings: true }, tied)).toThrow(
+      /unexpected tensor 'lm_head.weight'/,
+    );
   });
 
   it('token ids out of the vocabulary are rejected before reaching the engine', async () => {

@@ -71,6 +71,7 @@ function abortError(): Error {
 export class EngineModel {
   readonly config: ReturnType<typeof resolveDecoderConfig>;
   readonly #native: NativeModel;
+  #lora: Readonly<Required<Omit<LoraOptions, 'seed' | 'zeroB'>>> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(config: DecoderConfig) {
@@ -85,7 +86,9 @@ export class EngineModel {
     const expected = new Set(specs.map((s) => s.name));
     for (const name of weights.keys()) {
       if (!expected.has(name)) {
-        throw new EngineInputError(`unexpected tensor '${name}' for a ${model.config.architecture} model of this shape`);
+        throw new EngineInputError(
+          `unexpected tensor '${name}' for a ${model.config.architecture} model of this shape`,
+        );
       }
     }
     for (const spec of specs) {
@@ -140,7 +143,8 @@ export class EngineModel {
   }
 
   addLora(options: LoraOptions): void {
-    if (!Number.isInteger(options.rank) || options.rank <= 0) throw new EngineInputError('LoRA rank must be a positive integer');
+    if (!Number.isInteger(options.rank) || options.rank <= 0)
+      throw new EngineInputError('LoRA rank must be a positive integer');
     if (!Number.isFinite(options.alpha)) throw new EngineInputError('LoRA alpha must be a finite number');
     for (const target of options.targets) {
       if (!(LORA_TARGETS as readonly string[]).includes(target)) {
@@ -155,11 +159,23 @@ export class EngineModel {
       seed: options.seed ?? 0,
       zeroB: options.zeroB ?? true,
     });
+    this.#lora = {
+      rank: options.rank,
+      alpha: options.alpha,
+      targets: [...options.targets],
+      rslora: options.rslora ?? false,
+    };
+  }
+
+  /** The unmerged LoRA adapter's settings, or undefined when there is none (what a PEFT config records). */
+  get lora(): Readonly<Required<Omit<LoraOptions, 'seed' | 'zeroB'>>> | undefined {
+    return this.#lora;
   }
 
   /** Folds the LoRA update into the base weights (W += s·B·A) and drops the factors. */
   mergeLora(): void {
     this.#native.mergeLora();
+    this.#lora = undefined;
   }
 
   /** Mean masked cross-entropy over the target tokens of the sequences. */

@@ -28,58 +28,68 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-test('engine throughput: GEMM peak, training tokens/s and GFLOP/s, generation tokens/s', { timeout: 900_000 }, async () => {
-  const info = native.backendInfo();
-  const c = resolveDecoderConfig(config);
-  const lines: string[] = [`backend ${info.backend}, GEMM kernel ${info.gemmKernel}, ${info.threads} threads`];
+test(
+  'engine throughput: GEMM peak, training tokens/s and GFLOP/s, generation tokens/s',
+  { timeout: 900_000 },
+  async () => {
+    const info = native.backendInfo();
+    const c = resolveDecoderConfig(config);
+    const lines: string[] = [`backend ${info.backend}, GEMM kernel ${info.gemmKernel}, ${info.threads} threads`];
 
-  const gemm = async (m: number, n: number, k: number, iterations: number) => {
-    const rounds: number[] = [];
-    for (let r = 0; r < 3; r++) rounds.push(await native.timeGemm(m, n, k, iterations));
-    return (2 * m * n * k * iterations) / median(rounds) / 1e9;
-  };
-  const peakSquare = await gemm(1024, 1024, 1024, 10);
-  const peakShaped = await gemm(BATCH * SEQ, c.intermediateSize, c.hiddenSize, 20);
-  const peak = Math.max(peakSquare, peakShaped);
-  lines.push(`peak GEMM: ${peakSquare.toFixed(1)} GFLOP/s (1024³), ${peakShaped.toFixed(1)} GFLOP/s (${BATCH * SEQ}×${c.intermediateSize}×${c.hiddenSize})`);
+    const gemm = async (m: number, n: number, k: number, iterations: number) => {
+      const rounds: number[] = [];
+      for (let r = 0; r < 3; r++) rounds.push(await native.timeGemm(m, n, k, iterations));
+      return (2 * m * n * k * iterations) / median(rounds) / 1e9;
+    };
+    const peakSquare = await gemm(1024, 1024, 1024, 10);
+    const peakShaped = await gemm(BATCH * SEQ, c.intermediateSize, c.hiddenSize, 20);
+    const peak = Math.max(peakSquare, peakShaped);
+    lines.push(
+      `peak GEMM: ${peakSquare.toFixed(1)} GFLOP/s (1024³), ${peakShaped.toFixed(1)} GFLOP/s (${BATCH * SEQ}×${c.intermediateSize}×${c.hiddenSize})`,
+    );
 
-  const weights = weightBuffers(randomWeights(config, 1));
-  const params = [...weights.values()].reduce((a, w) => a + w.length, 0);
-  const model = EngineModel.create(config, weights);
-  model.setBaseTrainable(true);
-  const sequences = Array.from({ length: BATCH }, (_, b) => ({
-    ids: Array.from({ length: SEQ }, (_, t) => (b * 7919 + t * 104729) % c.vocabSize),
-  }));
-  const tokens = BATCH * SEQ;
-  // FLOPs of one training step: 6 per multiply-accumulate weight per token (forward 2, backward 4) over
-  // every GEMM weight (the embedding lookup is free), plus causal attention (QKᵀ and PV, ×3 for backward).
-  const embedding = c.vocabSize * c.hiddenSize;
-  const gemmWeights = params - embedding - c.numLayers * 2 * c.hiddenSize - c.hiddenSize;
-  const attention = BATCH * c.numLayers * 3 * 2 * SEQ * SEQ * c.numHeads * c.headDim;
-  const stepFlops = 6 * gemmWeights * tokens + attention;
-  const times: number[] = [];
-  for (let step = 0; step < STEPS + 1; step++) {
-    const t0 = performance.now();
-    model.zeroGrad();
-    await model.lossAndBackward(sequences);
-    await model.adamwStep({ lr: 1e-4 });
-    if (step > 0) times.push((performance.now() - t0) / 1000); // the first step warms up
-  }
-  const stepSeconds = median(times);
-  const achieved = stepFlops / stepSeconds / 1e9;
-  lines.push(
-    `training (${(params / 1e6).toFixed(1)}M params, full fine-tuning, batch ${BATCH}×${SEQ}): ` +
-      `${(tokens / stepSeconds).toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s = ${((100 * achieved) / peak).toFixed(0)}% of peak GEMM`,
-  );
+    const weights = weightBuffers(randomWeights(config, 1));
+    const params = [...weights.values()].reduce((a, w) => a + w.length, 0);
+    const model = EngineModel.create(config, weights);
+    model.setBaseTrainable(true);
+    const sequences = Array.from({ length: BATCH }, (_, b) => ({
+      ids: Array.from({ length: SEQ }, (_, t) => (b * 7919 + t * 104729) % c.vocabSize),
+    }));
+    const tokens = BATCH * SEQ;
+    // FLOPs of one training step: 6 per multiply-accumulate weight per token (forward 2, backward 4) over
+    // every GEMM weight (the embedding lookup is free), plus causal attention (QKᵀ and PV, ×3 for backward).
+    const embedding = c.vocabSize * c.hiddenSize;
+    const gemmWeights = params - embedding - c.numLayers * 2 * c.hiddenSize - c.hiddenSize;
+    const attention = BATCH * c.numLayers * 3 * 2 * SEQ * SEQ * c.numHeads * c.headDim;
+    const stepFlops = 6 * gemmWeights * tokens + attention;
+    const times: number[] = [];
+    for (let step = 0; step < STEPS + 1; step++) {
+      const t0 = performance.now();
+      model.zeroGrad();
+      await model.lossAndBackward(sequences);
+      await model.adamwStep({ lr: 1e-4 });
+      if (step > 0) times.push((performance.now() - t0) / 1000); // the first step warms up
+    }
+    const stepSeconds = median(times);
+    const achieved = stepFlops / stepSeconds / 1e9;
+    lines.push(
+      `training (${(params / 1e6).toFixed(1)}M params, full fine-tuning, batch ${BATCH}×${SEQ}): ` +
+        `${(tokens / stepSeconds).toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s = ${((100 * achieved) / peak).toFixed(0)}% of peak GEMM`,
+    );
 
-  for (const batch of [1, 32]) {
-    const prompts = Array.from({ length: batch }, (_, b) => Array.from({ length: 16 }, (_, t) => (b * 31 + t * 17) % c.vocabSize));
-    const newTokens = 32;
-    await model.generate(prompts.slice(0, 1), { maxNewTokens: 2, temperature: 0 });
-    const t0 = performance.now();
-    await model.generate(prompts, { maxNewTokens: newTokens, temperature: 1, seed: 1 });
-    const seconds = (performance.now() - t0) / 1000;
-    lines.push(`generation batch ${batch}: ${((batch * newTokens) / seconds).toFixed(0)} tokens/s (16-token prompts, ${newTokens} new, prefill included)`);
-  }
-  console.log(lines.join('\n'));
-});
+    for (const batch of [1, 32]) {
+      const prompts = Array.from({ length: batch }, (_, b) =>
+        Array.from({ length: 16 }, (_, t) => (b * 31 + t * 17) % c.vocabSize),
+      );
+      const newTokens = 32;
+      await model.generate(prompts.slice(0, 1), { maxNewTokens: 2, temperature: 0 });
+      const t0 = performance.now();
+      await model.generate(prompts, { maxNewTokens: newTokens, temperature: 1, seed: 1 });
+      const seconds = (performance.now() - t0) / 1000;
+      lines.push(
+        `generation batch ${batch}: ${((batch * newTokens) / seconds).toFixed(0)} tokens/s (16-token prompts, ${newTokens} new, prefill included)`,
+      );
+    }
+    console.log(lines.join('\n'));
+  },
+);

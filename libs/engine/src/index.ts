@@ -18,5 +18,5 @@ export {
   type TensorSpec,
   type TrainSequence,
 } from './engine-model.js';
-export { randomWeights, weightBuffers } from './random-weights.js';
+export { decoderTensorSpecs, randomWeights, weightBuffers } from './random-weights.js';
 export { engineInfo, scoreTokens } from './score.js';

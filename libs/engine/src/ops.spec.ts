@@ -12,22 +12,34 @@ const kernels = native.backendInfo().blasAvailable ? (['blas', 'blocked'] as con
 describe.each(kernels)('CPU ops with the %s GEMM kernel', (kernel) => {
   afterAll(() => native.setGemmKernel(native.backendInfo().blasAvailable ? 'blas' : 'blocked'));
 
-  it.each(native.opCheckNames())('%s: analytic gradient matches finite differences; float path matches reference', (op) => {
-    native.setGemmKernel(kernel);
-    for (const seed of [1, 2]) {
-      const r = native.checkOp(op, seed);
-      expect(r.checked).toBeGreaterThan(0);
-      expect(r.gradError).toBeLessThan(1e-6);
-      expect(r.forwardError).toBeLessThan(2e-5);
-      expect(r.backwardError).toBeLessThan(2e-5);
-    }
-  });
+  it.each(native.opCheckNames())(
+    '%s: analytic gradient matches finite differences; float path matches reference',
+    (op) => {
+      native.setGemmKernel(kernel);
+      for (const seed of [1, 2]) {
+        const r = native.checkOp(op, seed);
+        expect(r.checked).toBeGreaterThan(0);
+        expect(r.gradError).toBeLessThan(1e-6);
+        expect(r.forwardError).toBeLessThan(2e-5);
+        expect(r.backwardError).toBeLessThan(2e-5);
+      }
+    },
+  );
 });
 
 describe('op check harness', () => {
   it('names every op the issue lists', () => {
     const names = native.opCheckNames();
-    for (const op of ['gemm_nn', 'rmsnorm', 'rope', 'attention_gqa', 'swiglu', 'embedding', 'cross_entropy', 'logprobs']) {
+    for (const op of [
+      'gemm_nn',
+      'rmsnorm',
+      'rope',
+      'attention_gqa',
+      'swiglu',
+      'embedding',
+      'cross_entropy',
+      'logprobs',
+    ]) {
       expect(names).toContain(op);
     }
   });

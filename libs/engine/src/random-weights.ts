@@ -1,4 +1,5 @@
 import { resolveDecoderConfig, type DecoderConfig } from './decoder-config.js';
+import type { TensorSpec } from './engine-model.js';
 
 /**
  * Weights for a fresh model, initialised as Hugging Face's `_init_weights` does for Llama/Qwen2:
@@ -17,12 +18,24 @@ export function randomWeights(
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * next());
   };
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  const add = (name: string, shape: number[], fill: 'normal' | 'one' | 'zero') => {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (fill === 'one') data.fill(1);
-    if (fill === 'normal') for (let i = 0; i < data.length; i++) data[i] = initializerRange * normal();
-    out.set(name, { shape, data });
-  };
+  for (const spec of decoderTensorSpecs(c)) {
+    const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
+    if (spec.init === 'one') data.fill(1);
+    if (spec.init === 'normal') for (let i = 0; i < data.length; i++) data[i] = initializerRange * normal();
+    out.set(spec.name, { shape: spec.shape, data });
+  }
+  return out;
+}
+
+/**
+ * Every base tensor of a decoder with its Hugging Face name, shape and initialisation, in the order
+ * transformers creates them — known without allocating a model, so a checkpoint can be checked
+ * against its config before any tensor is read. Same set as `EngineModel.tensorSpecs()`.
+ */
+export function decoderTensorSpecs(config: DecoderConfig): (TensorSpec & { init: 'normal' | 'one' | 'zero' })[] {
+  const c = resolveDecoderConfig(config);
+  const out: (TensorSpec & { init: 'normal' | 'one' | 'zero' })[] = [];
+  const add = (name: string, shape: number[], init: 'normal' | 'one' | 'zero') => out.push({ name, shape, init });
   const q = c.numHeads * c.headDim;
   const kv = c.numKvHeads * c.headDim;
   add('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize], 'normal');

@@ -5,7 +5,11 @@ import type { CallOptions, EngineModel } from './engine-model.js';
  * log p(ids[i] | ids[<i]) for i >= 1: what `xreason model score` prints as {"logprobs": [...]},
  * so anyone can hold the engine against another implementation.
  */
-export async function scoreTokens(model: EngineModel, ids: readonly number[], options: CallOptions = {}): Promise<number[]> {
+export async function scoreTokens(
+  model: EngineModel,
+  ids: readonly number[],
+  options: CallOptions = {},
+): Promise<number[]> {
   const { logprobs } = await model.tokenLogprobs([ids], options);
   return logprobs[0] ?? [];
 }
