@@ -42,7 +42,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 /** Errors our libraries raise about the user's input (bad files, configs, names): a message, not a stack. */
-const USER_FACING_ERRORS = new Set(['DatasetError', 'SafetensorsError', 'ConfigError', 'DataDirInUseError']);
+const USER_FACING_ERRORS = new Set([
+  'DatasetError',
+  'SafetensorsError',
+  'ConfigError',
+  'DataDirInUseError',
+  'MergeError',
+]);
 
 function isUserFacing(error: unknown): boolean {
   return (
