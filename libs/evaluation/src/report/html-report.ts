@@ -102,7 +102,7 @@ h1{font-size:20px;margin-bottom:4px}.meta{color:#666;font-size:12px;margin-botto
 .ok{background:#eaf6ec;border:1px solid #2a7;padding:8px 14px;margin:12px 0;border-radius:4px}
 .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 table{border-collapse:collapse;font-size:12px;margin:12px 0}th,td{border:1px solid #ddd;padding:3px 6px;text-align:right}
-th{background:#f4f4f4}td:nth-child(-n+3){text-align:left}.ci{color:#888;font-size:10px}
+th{background:#f4f4f4}td{white-space:nowrap}td:nth-child(-n+3){text-align:left}.ci{color:#888;font-size:10px}
 tr.regression td{background:#fde8e8;font-weight:bold}.na{color:#aaa}
 </style></head><body${regressions.length > 0 ? ' data-regression="true"' : ''}>
 <h1>${escapeXml(input.title)}</h1>
