@@ -96,21 +96,21 @@ export function renderHtmlReport(input: ReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(input.title)}</title>
 <style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{font-size:20px;margin-bottom:4px}.meta{color:#666;font-size:12px;margin-bottom:16px}
 .alarm{background:#fde8e8;border:2px solid #c00;color:#900;padding:10px 14px;margin:12px 0;border-radius:4px}
 .ok{background:#eaf6ec;border:1px solid #2a7;padding:8px 14px;margin:12px 0;border-radius:4px}
 .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 table{border-collapse:collapse;font-size:12px;margin:12px 0}th,td{border:1px solid #ddd;padding:3px 6px;text-align:right}
 th{background:#f4f4f4}td{white-space:nowrap}td:nth-child(-n+3){text-align:left}.ci{color:#888;font-size:10px}
-tr.regression td{background:#fde8e8;font-weight:bold}.na{color:#aaa}
+div.wide{overflow-x:auto}tr.regression td{background:#fde8e8;font-weight:bold}.na{color:#aaa}
 </style></head><body${regressions.length > 0 ? ' data-regression="true"' : ''}>
 <h1>${escapeXml(input.title)}</h1>
 <div class="meta">scoring mode: ${mode} · generated ${(input.generatedAt ?? new Date()).toISOString()} · intervals: 95% bootstrap over items</div>
 ${banner}
 <div class="charts">${scatter}${bars('pass@1', 'pass@1 by language')}${bars('language_consistency', 'Language consistency by language')}</div>
 ${trends ? `<h2>Trends</h2><div class="charts">${trends}</div>` : ''}
-<h2>Metrics</h2>${metricsTable(input.aggregates, mode)}
+<h2>Metrics</h2><div class="wide">${metricsTable(input.aggregates, mode)}</div>
 ${input.comparisons && input.comparisons.length > 0 ? `<h2>Comparisons</h2>${comparisonsTable(input.comparisons)}` : ''}
 </body></html>
 `;
