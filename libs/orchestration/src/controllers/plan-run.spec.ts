@@ -116,3 +116,11 @@ describe('planRun', () => {
     expect(cond(plan, 'Degraded')).toMatchObject({ reason: 'InvalidSpec', message: expect.stringContaining('/spec/sft') });
   });
 });
+
+describe('planRun while a retry runs', () => {
+  it('stays Degraded until the retried stage succeeds', () => {
+    const plan = planRun(run(), [w('data', 1, 'Failed', 100), w('data', 2, 'Running')], now);
+    expect(cond(plan, 'Degraded')).toMatchObject({ status: 'True', reason: 'StageRetrying' });
+    expect(cond(plan, 'Progressing')).toMatchObject({ status: 'True', reason: 'StagesRunning' });
+  });
+});

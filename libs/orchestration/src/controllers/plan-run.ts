@@ -58,6 +58,7 @@ export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], 
   const phases = new Map<string, StagePhase>();
   let requeueAfterMs: number | undefined;
   let retrying = false;
+  let degraded = false;
   let waitingForAdmission = false;
   const nowIso = now.toISOString();
 
@@ -87,6 +88,7 @@ export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], 
     if (current && current.state !== 'Failed') {
       const phase: StagePhase = current.state === 'Running' ? 'Running' : 'Pending';
       if (current.state === 'Suspended') waitingForAdmission = true;
+      if (attempts > 1) degraded = true; // a retry is running: the run is still degraded until it succeeds
       phases.set(stage.name, phase);
       stages.push(withTimes({ ...base, phase, ...(current.message ? { message: current.message } : {}) }));
       continue;
@@ -136,7 +138,7 @@ export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], 
   // Once failed, nothing new starts (stages already running are left to finish and are recorded).
   const starts = anyFailed ? [] : start;
   const failedStage = stages.find((s) => s.phase === 'Failed');
-  const conditions = setConditions(previous?.conditions ?? [], runConditions(phase, { retrying, waitingForAdmission, failedStage }), run.generation, now);
+  const conditions = setConditions(previous?.conditions ?? [], runConditions(phase, { retrying, degraded: degraded || retrying, waitingForAdmission, failedStage }), run.generation, now);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const status: AlignmentRunStatus = {
     phase,
@@ -163,7 +165,7 @@ function groupByStage(workloads: readonly ObservedWorkload[]): Map<string, Obser
 
 function runConditions(
   phase: RunPhase,
-  facts: { retrying: boolean; waitingForAdmission: boolean; failedStage: StageStatus | undefined },
+  facts: { retrying: boolean; degraded: boolean; waitingForAdmission: boolean; failedStage: StageStatus | undefined },
 ): ConditionInput[] {
   if (phase === 'Succeeded') {
     return [
@@ -190,7 +192,7 @@ function runConditions(
   return [
     { type: 'Available', status: 'False', reason: 'RunIncomplete', message: 'not every stage has succeeded yet' },
     { type: 'Progressing', status: 'True', ...progressing },
-    facts.retrying
+    facts.degraded
       ? { type: 'Degraded', status: 'True', reason: 'StageRetrying', message: 'a stage failed and is being retried' }
       : { type: 'Degraded', status: 'False', reason: 'AsExpected', message: '' },
   ];

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Writes the generated CRDs to every directory that ships them (k8s/crds, helm/xreason/crds).
+// `crds.spec.ts` fails when a committed copy differs from a fresh generation.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CRD_DIRECTORIES, renderCrdFiles } from './crds/crds.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+const files = renderCrdFiles();
+for (const directory of CRD_DIRECTORIES) {
+  const target = join(root, directory);
+  mkdirSync(target, { recursive: true });
+  for (const stale of readdirSync(target)) if (stale.endsWith('.yaml') && !files.has(stale)) rmSync(join(target, stale));
+  for (const [name, text] of files) writeFileSync(join(target, name), text);
+  console.log(`wrote ${files.size} CRDs to ${directory}`);
+}
