@@ -4,6 +4,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CRD_DIRECTORIES, renderCrdFiles } from './crds/crds.js';
+import { RBAC_FILES } from './crds/operator-rbac.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const files = renderCrdFiles();
@@ -14,3 +15,8 @@ for (const directory of CRD_DIRECTORIES) {
   for (const [name, text] of files) writeFileSync(join(target, name), text);
   console.log(`wrote ${files.size} CRDs to ${directory}`);
 }
+
+const header = '# Generated from libs/kube/src/crds/operator-rbac.ts by `npm run generate:crds -w @xreason/kube`. Do not edit.\n';
+mkdirSync(join(root, 'helm/xreason/files'), { recursive: true });
+for (const [name, text] of RBAC_FILES) writeFileSync(join(root, 'helm/xreason/files', name), header + text);
+console.log(`wrote ${RBAC_FILES.size} RBAC rule files to helm/xreason/files`);

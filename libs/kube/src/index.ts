@@ -11,3 +11,4 @@ export * from './stores/kube-workload-runtime.js';
 export * from './controllers/kube-event-sink.js';
 export * from './controllers/eval-schedule.reconciler.js';
 export * from './controllers/cluster-operator.js';
+export * from './crds/operator-rbac.js';

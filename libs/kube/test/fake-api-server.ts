@@ -54,8 +54,11 @@ interface Watcher {
 export interface RecordedRequest {
   method: string;
   path: string;
+  query: URLSearchParams;
   contentType?: string;
   fieldManager?: string;
+  /** An apply carrying metadata.resourceVersion: a precondition, so it can never create. */
+  preconditioned?: boolean;
 }
 
 export class FakeApiServer {
@@ -135,6 +138,7 @@ export class FakeApiServer {
     this.requests.push({
       method: req.method ?? '',
       path: url.pathname,
+      query: url.searchParams,
       ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
       ...(q.get('fieldManager') ? { fieldManager: q.get('fieldManager') as string } : {}),
     });
@@ -195,6 +199,8 @@ export class FakeApiServer {
     const manager = q.get('fieldManager');
     if (!manager) return this.fail(res, 400, 'BadRequest', 'PATCH with apply-patch+yaml requires fieldManager');
     const applied = parseYaml(body) as Obj;
+    const recorded = this.requests.at(-1);
+    if (recorded && applied.metadata?.resourceVersion) recorded.preconditioned = true;
     const status = route.subresource === 'status';
     if (!existing) {
       // An apply is an upsert, but not one with a resourceVersion precondition (or of a status).
