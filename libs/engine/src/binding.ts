@@ -57,6 +57,44 @@ export interface NativeAdamWOptions {
   maxGradNorm: number;
 }
 
+export interface NativeObjective {
+  ceWeight: number;
+  policy: {
+    kind: 'grpo' | 'dr_grpo' | 'dapo';
+    epsLow: number;
+    epsHigh: number;
+    oldLogprobs: Float64Array;
+    advantages: Float64Array;
+    refLogprobs: Float64Array | null;
+    klBeta: number;
+    maxTokens: number;
+  } | null;
+  contrastive: {
+    layer: number;
+    temperature: number;
+    weight: number;
+    anchors: Int32Array;
+    positives: Int32Array;
+    poolMask: Float64Array | null;
+  } | null;
+  captureLayers: Int32Array;
+  inject: { layer: number; grad: Float32Array }[];
+  inputEmbeddings: { mask: Uint8Array; values: Float32Array } | null;
+  wantInputGrad: boolean;
+}
+
+export interface NativeTrainResult {
+  loss: number;
+  ce: number;
+  policy: number;
+  contrastive: number;
+  clipFraction: number;
+  kl: number;
+  tokens: number;
+  hidden: { layer: number; values: Float32Array }[];
+  inputGrad: Float32Array | null;
+}
+
 export interface NativeCancelToken {
   cancel(): void;
 }
@@ -72,6 +110,12 @@ export interface NativeModel {
   addLora(config: NativeLoraConfig): void;
   mergeLora(): void;
   loss(batch: NativeBatch, backward: boolean, cancel?: NativeCancelToken): Promise<number>;
+  train(
+    batch: NativeBatch,
+    objective: NativeObjective,
+    backward: boolean,
+    cancel?: NativeCancelToken,
+  ): Promise<NativeTrainResult>;
   tokenLogprobs(
     batch: NativeBatch,
     cancel?: NativeCancelToken,
@@ -104,6 +148,8 @@ export interface NativeEngine {
   setGemmKernel(kernel: 'blas' | 'blocked'): void;
   opCheckNames(): string[];
   checkOp(name: string, seed: number): OpCheck;
+  objectiveCheckNames(): string[];
+  checkObjective(config: NativeDecoderConfig, kind: string, seed: number): Promise<ModelCheck>;
   checkModel(config: NativeDecoderConfig, mode: 'full' | 'lora', seed: number): Promise<ModelCheck>;
   timeGemm(m: number, n: number, k: number, iterations: number): Promise<number>;
   Model: new (config: NativeDecoderConfig) => NativeModel;

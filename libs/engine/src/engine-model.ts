@@ -1,5 +1,6 @@
 import { native, type NativeBatch, type NativeCancelToken, type NativeModel } from './binding.js';
 import { EngineInputError, resolveDecoderConfig, type Architecture, type DecoderConfig } from './decoder-config.js';
+import { nativeObjective, type Objective, type TrainResult } from './objective.js';
 
 export interface TensorSpec {
   name: string;
@@ -188,6 +189,48 @@ export class EngineModel {
   async lossAndBackward(sequences: readonly TrainSequence[], options: CallOptions = {}): Promise<number> {
     const batch = this.#trainBatch(sequences);
     return this.#run(options.signal, (token) => this.#native.loss(batch, true, token));
+  }
+
+  /**
+   * The general training call (objective.ts): cross-entropy, the GRPO family, contrastive InfoNCE,
+   * hidden states out, gradients in at any layer, input embeddings in and their gradient out. With
+   * `backward` (the default), gradients accumulate into the trainable tensors.
+   */
+  async train(
+    sequences: readonly TrainSequence[],
+    objective: Objective,
+    options: CallOptions & { backward?: boolean } = {},
+  ): Promise<TrainResult> {
+    const batch = this.#trainBatch(sequences);
+    const shape = {
+      batch: batch.batch,
+      seq: batch.seq,
+      hidden: this.config.hiddenSize,
+      layers: this.config.numLayers,
+      lengths: sequences.map((s) => s.ids.length),
+    };
+    const native = nativeObjective(objective, shape);
+    const out = await this.#run(options.signal, (token) =>
+      this.#native.train(batch, native, options.backward ?? true, token),
+    );
+    const H = shape.hidden;
+    const inputEmbeddingGrads = (objective.inputEmbeddings ?? []).map(({ sequence, position, values }) => {
+      const start = (sequence * batch.seq + position) * H;
+      return out.inputGrad ? out.inputGrad.slice(start, start + values.length) : new Float32Array(values.length);
+    });
+    return {
+      loss: out.loss,
+      ce: out.ce,
+      policy: out.policy,
+      contrastive: out.contrastive,
+      clipFraction: out.clipFraction,
+      kl: out.kl,
+      tokens: out.tokens,
+      seq: batch.seq,
+      hidden: new Map(out.hidden.map((h) => [h.layer, h.values])),
+      inputGrad: objective.inputGradient ? out.inputGrad : null,
+      inputEmbeddingGrads,
+    };
   }
 
   /**

@@ -20,3 +20,11 @@ export {
 } from './engine-model.js';
 export { decoderTensorSpecs, randomWeights, weightBuffers } from './random-weights.js';
 export { engineInfo, scoreTokens } from './score.js';
+export {
+  POLICY_LOSSES,
+  type ContrastiveOptions,
+  type Objective,
+  type PolicyLossKind,
+  type PolicyLossOptions,
+  type TrainResult,
+} from './objective.js';

@@ -2,11 +2,13 @@
 // and the Model and CancelToken classes.
 #include <napi.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "../core/backend.h"
 #include "../core/ops/ops.h"
 #include "../core/testing/model-checks.h"
+#include "../core/testing/objective-checks.h"
 #include "../core/testing/op-checks.h"
 #include "../core/thread-pool.h"
 #include "convert.h"
@@ -72,6 +74,32 @@ Napi::Value CheckModel(const Napi::CallbackInfo& info) {
       });
 }
 
+Napi::Value ObjectiveCheckNames(const Napi::CallbackInfo& info) {
+  const auto names = xr::objective_check_names();
+  Napi::Array out = Napi::Array::New(info.Env(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) out[i] = Napi::String::New(info.Env(), names[i]);
+  return out;
+}
+
+Napi::Value CheckObjective(const Napi::CallbackInfo& info) {
+  const xr::ModelConfig config = model_config(object_arg(info, 0, "config"));
+  const std::string kind = info[1].As<Napi::String>();
+  const auto seed = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
+  const auto names = xr::objective_check_names();
+  if (std::find(names.begin(), names.end(), kind) == names.end())
+    throw Napi::Error::New(info.Env(), "unknown objective check '" + kind + "'");
+  return run_job<xr::ModelCheckResult>(
+      info.Env(), [config, kind, seed] { return xr::check_objective(config, kind, seed); },
+      [](Napi::Env env, xr::ModelCheckResult& r) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("gradError", r.grad_error);
+        o.Set("lossError", r.loss_error);
+        o.Set("floatGradError", r.float_grad_error);
+        o.Set("checked", double(r.checked));
+        return o;
+      });
+}
+
 // Times `iterations` float GEMMs of [m, k] · [k, n] through the backend; returns seconds.
 Napi::Value TimeGemm(const Napi::CallbackInfo& info) {
   const auto m = info[0].As<Napi::Number>().Int64Value(), n = info[1].As<Napi::Number>().Int64Value(),
@@ -98,6 +126,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("opCheckNames", Napi::Function::New(env, OpCheckNames));
   exports.Set("checkOp", Napi::Function::New(env, CheckOp));
   exports.Set("checkModel", Napi::Function::New(env, CheckModel));
+  exports.Set("objectiveCheckNames", Napi::Function::New(env, ObjectiveCheckNames));
+  exports.Set("checkObjective", Napi::Function::New(env, CheckObjective));
   exports.Set("timeGemm", Napi::Function::New(env, TimeGemm));
   exports.Set("Model", ModelWrap::Init(env));
   exports.Set("CancelToken", CancelTokenWrap::Init(env));

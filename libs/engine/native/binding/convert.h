@@ -70,6 +70,58 @@ inline xr::Batch batch_arg(const Napi::Object& o) {
   return b;
 }
 
+inline bool is_nullish(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+
+// The TypeScript Objective, already checked against the batch's shape by engine-model.ts.
+inline xr::Objective objective_arg(const Napi::Object& o) {
+  xr::Objective obj;
+  obj.ce_weight = number_field(o, "ceWeight");
+  Napi::Value pv = o.Get("policy");
+  if (!is_nullish(pv)) {
+    Napi::Object p = pv.As<Napi::Object>();
+    const std::string kind = p.Get("kind").As<Napi::String>();
+    if (kind == "grpo") obj.policy.kind = xr::PolicyKind::grpo;
+    else if (kind == "dr_grpo") obj.policy.kind = xr::PolicyKind::dr_grpo;
+    else if (kind == "dapo") obj.policy.kind = xr::PolicyKind::dapo;
+    else throw Napi::TypeError::New(o.Env(), "unknown policy loss '" + kind + "'");
+    obj.policy.eps_low = number_field(p, "epsLow");
+    obj.policy.eps_high = number_field(p, "epsHigh");
+    obj.policy.kl_beta = number_field(p, "klBeta");
+    obj.policy.max_tokens = number_field(p, "maxTokens");
+    obj.policy.old_logp = typed_copy<Napi::Float64Array, double>(p.Get("oldLogprobs"), "oldLogprobs", napi_float64_array);
+    obj.policy.advantages = typed_copy<Napi::Float64Array, double>(p.Get("advantages"), "advantages", napi_float64_array);
+    if (!is_nullish(p.Get("refLogprobs")))
+      obj.policy.ref_logp = typed_copy<Napi::Float64Array, double>(p.Get("refLogprobs"), "refLogprobs", napi_float64_array);
+  }
+  Napi::Value cv = o.Get("contrastive");
+  if (!is_nullish(cv)) {
+    Napi::Object c = cv.As<Napi::Object>();
+    obj.contrastive.enabled = true;
+    obj.contrastive.layer = static_cast<int64_t>(number_field(c, "layer"));
+    obj.contrastive.temperature = number_field(c, "temperature");
+    obj.contrastive.weight = number_field(c, "weight");
+    obj.contrastive.anchors = int32_field(c, "anchors");
+    obj.contrastive.positives = int32_field(c, "positives");
+    if (!is_nullish(c.Get("poolMask")))
+      obj.contrastive.pool_mask = typed_copy<Napi::Float64Array, double>(c.Get("poolMask"), "poolMask", napi_float64_array);
+  }
+  for (int32_t k : int32_field(o, "captureLayers")) obj.capture_layers.push_back(k);
+  Napi::Array inject = o.Get("inject").As<Napi::Array>();
+  for (uint32_t i = 0; i < inject.Length(); ++i) {
+    Napi::Object g = inject.Get(i).As<Napi::Object>();
+    obj.inject[static_cast<int64_t>(number_field(g, "layer"))] =
+        typed_copy<Napi::Float32Array, double>(g.Get("grad"), "inject[].grad", napi_float32_array);
+  }
+  Napi::Value ev = o.Get("inputEmbeddings");
+  if (!is_nullish(ev)) {
+    Napi::Object e = ev.As<Napi::Object>();
+    obj.input_embeddings.mask = typed_copy<Napi::Uint8Array, uint8_t>(e.Get("mask"), "mask", napi_uint8_array);
+    obj.input_embeddings.values = typed_copy<Napi::Float32Array, double>(e.Get("values"), "values", napi_float32_array);
+  }
+  obj.want_input_grad = bool_field(o, "wantInputGrad");
+  return obj;
+}
+
 template <class T>
 Napi::Float32Array float32_array(Napi::Env env, const std::vector<T>& v) {
   Napi::Float32Array out = Napi::Float32Array::New(env, v.size());

@@ -42,6 +42,7 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                          InstanceMethod<&ModelWrap::AddLora>("addLora"),
                          InstanceMethod<&ModelWrap::MergeLora>("mergeLora"),
                          InstanceMethod<&ModelWrap::Loss>("loss"),
+                         InstanceMethod<&ModelWrap::Train>("train"),
                          InstanceMethod<&ModelWrap::TokenLogprobs>("tokenLogprobs"),
                          InstanceMethod<&ModelWrap::Logits>("logits"),
                          InstanceMethod<&ModelWrap::Generate>("generate"),
@@ -160,6 +161,44 @@ Napi::Value ModelWrap::Loss(const Napi::CallbackInfo& info) {
         return state->decoder.loss(*batch, backward, cancel.get());
       },
       [](Napi::Env env, double& v) { return Napi::Number::New(env, v); });
+}
+
+Napi::Value ModelWrap::Train(const Napi::CallbackInfo& info) {
+  auto batch = std::make_shared<xr::Batch>(batch_arg(object_arg(info, 0, "batch")));
+  auto objective = std::make_shared<xr::Objective>(objective_arg(object_arg(info, 1, "objective")));
+  const bool backward = info[2].As<Napi::Boolean>().Value();
+  auto cancel = CancelTokenWrap::from_arg(info, 3);
+  auto state = state_;
+  using Out = xr::ObjectiveResult<float>;
+  return run_job<Out>(
+      info.Env(),
+      [state, batch, objective, backward, cancel] {
+        std::lock_guard<std::mutex> lock(state->mu);
+        Out out;
+        state->decoder.train(*batch, *objective, backward, out, cancel.get());
+        return out;
+      },
+      [](Napi::Env env, Out& r) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("loss", r.loss);
+        o.Set("ce", r.ce);
+        o.Set("policy", r.policy);
+        o.Set("contrastive", r.contrastive);
+        o.Set("clipFraction", r.clip_fraction);
+        o.Set("kl", r.kl);
+        o.Set("tokens", double(r.tokens));
+        Napi::Array hidden = Napi::Array::New(env, r.hidden.size());
+        uint32_t i = 0;
+        for (const auto& [k, h] : r.hidden) {
+          Napi::Object e = Napi::Object::New(env);
+          e.Set("layer", double(k));
+          e.Set("values", float32_array(env, h));
+          hidden[i++] = e;
+        }
+        o.Set("hidden", hidden);
+        o.Set("inputGrad", r.input_grad.empty() ? env.Null() : Napi::Value(float32_array(env, r.input_grad)));
+        return o;
+      });
 }
 
 Napi::Value ModelWrap::TokenLogprobs(const Napi::CallbackInfo& info) {

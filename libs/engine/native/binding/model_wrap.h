@@ -35,6 +35,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   void AddLora(const Napi::CallbackInfo& info);
   void MergeLora(const Napi::CallbackInfo& info);
   Napi::Value Loss(const Napi::CallbackInfo& info);
+  Napi::Value Train(const Napi::CallbackInfo& info);
   Napi::Value TokenLogprobs(const Napi::CallbackInfo& info);
   Napi::Value Logits(const Napi::CallbackInfo& info);
   Napi::Value Generate(const Napi::CallbackInfo& info);

@@ -5,7 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "../ops/cross-entropy.h"
+#include "../losses/info-nce.h"
+#include "../losses/policy-loss.h"
 #include "../random.h"
 
 namespace xr {
@@ -215,47 +216,137 @@ template <class T>
 void Decoder<T>::run_layers(int64_t B, int64_t Tq, const std::vector<int32_t>& ids,
                             const std::vector<int32_t>& positions, const std::vector<int32_t>& segments,
                             std::vector<LayerActs>* acts, KvCache* cache, int64_t q_start, std::vector<T>& x,
-                            const std::atomic<bool>* cancel) {
-  const int64_t N = B * Tq, H = config_.hidden;
+                            const std::atomic<bool>* cancel, std::map<int64_t, std::vector<T>>* taps,
+                            const InputEmbeddings* embeds) {
+  const int64_t N = B * Tq, H = config_.hidden, L = static_cast<int64_t>(layers_.size());
   x.resize(N * H);
   ops_.embedding_forward(N, H, ids.data(), embed().value.data(), x.data());
+  if (embeds && !embeds->mask.empty())
+    for (int64_t r = 0; r < N; ++r)
+      if (embeds->mask[r])
+        for (int64_t i = 0; i < H; ++i) x[r * H + i] = T(embeds->values[r * H + i]);
+  auto tap = [&](int64_t k) {
+    if (!taps) return;
+    auto it = taps->find(k);
+    if (it != taps->end()) it->second = x;
+  };
   LayerActs scratch;
   if (acts) acts->resize(layers_.size());
-  for (int64_t li = 0; li < static_cast<int64_t>(layers_.size()); ++li) {
+  for (int64_t li = 0; li < L; ++li) {
     check_cancel(cancel);
+    tap(li);
     layer_forward(li, B, Tq, positions, segments, acts ? (*acts)[li] : scratch, cache, q_start, x);
   }
+  tap(L);
 }
 
 template <class T>
 double Decoder<T>::loss(const Batch& batch, bool backward, const std::atomic<bool>* cancel) {
+  Objective objective;
+  ObjectiveResult<T> out;
+  train(batch, objective, backward, out, cancel);
+  return out.loss;
+}
+
+template <class T>
+void Decoder<T>::train(const Batch& batch, const Objective& obj, bool backward, ObjectiveResult<T>& out,
+                       const std::atomic<bool>* cancel) {
   const int64_t B = batch.batch, Tq = batch.seq, N = B * Tq, H = config_.hidden, V = config_.vocab;
+  const int64_t L = static_cast<int64_t>(layers_.size());
+  auto bad_layer = [&](int64_t k) { return k < 0 || k > L; };
+  for (int64_t k : obj.capture_layers)
+    if (bad_layer(k)) throw std::invalid_argument("capture layer " + std::to_string(k) + " is outside [0, " + std::to_string(L) + "]");
+  for (const auto& [k, g] : obj.inject) {
+    if (bad_layer(k)) throw std::invalid_argument("inject layer " + std::to_string(k) + " is outside [0, " + std::to_string(L) + "]");
+    if (static_cast<int64_t>(g.size()) != N * H) throw std::invalid_argument("an injected gradient must hold batch × seq × hidden values");
+  }
+  const ContrastiveOptions& con = obj.contrastive;
+  if (con.enabled && bad_layer(con.layer)) throw std::invalid_argument("contrastive layer is outside [0, " + std::to_string(L) + "]");
+  const InputEmbeddings& emb = obj.input_embeddings;
+  if (!emb.mask.empty() && (static_cast<int64_t>(emb.mask.size()) != N || static_cast<int64_t>(emb.values.size()) != N * H))
+    throw std::invalid_argument("input embeddings need a batch × seq mask and batch × seq × hidden values");
+
+  std::map<int64_t, std::vector<T>> taps;
+  for (int64_t k : obj.capture_layers) taps[k];
+  if (con.enabled) taps[con.layer];
   std::vector<LayerActs> acts;
   std::vector<T> x;
-  run_layers(B, Tq, batch.ids, batch.positions, batch.segments, backward ? &acts : nullptr, nullptr, 0, x, cancel);
+  run_layers(B, Tq, batch.ids, batch.positions, batch.segments, backward ? &acts : nullptr, nullptr, 0, x, cancel, &taps,
+             &emb);
+
+  // Losses on the logits share one logprobs pass: each adds its ∂loss/∂logp into dlogp.
+  const bool head_needed = obj.ce_weight != 0 || obj.policy.kind != PolicyKind::none;
   Param<T>& final_norm = params_.at("model.norm.weight");
-  std::vector<T> xn(N * H), rstd(N), logits(N * V);
-  ops_.rmsnorm_forward(N, H, T(config_.rms_eps), x.data(), final_norm.value.data(), xn.data(), rstd.data());
   const Linear<T> head = lm_head();
-  head.forward(ops_, N, xn.data(), logits.data(), nullptr);
-  CrossEntropy<T> ce;
-  const double value = ce.forward(ops_, N, V, logits.data(), batch.targets.data());
-  if (!backward) return value;
+  std::vector<T> xn, rstd, logits, logp, lse, dlogp;
+  out = ObjectiveResult<T>();
+  for (int64_t r = 0; r < N; ++r) out.tokens += batch.targets[r] >= 0;
+  if (head_needed) {
+    xn.resize(N * H);
+    rstd.resize(N);
+    logits.resize(N * V);
+    ops_.rmsnorm_forward(N, H, T(config_.rms_eps), x.data(), final_norm.value.data(), xn.data(), rstd.data());
+    head.forward(ops_, N, xn.data(), logits.data(), nullptr);
+    logp.assign(N, T(0));
+    lse.assign(N, T(0));
+    dlogp.assign(N, T(0));
+    ops_.logprobs_forward(N, V, logits.data(), batch.targets.data(), logp.data(), lse.data(), nullptr);
+    if (obj.ce_weight != 0 && out.tokens > 0) {
+      double sum = 0;
+      for (int64_t r = 0; r < N; ++r)
+        if (batch.targets[r] >= 0) {
+          sum -= double(logp[r]);
+          dlogp[r] += T(-obj.ce_weight / double(out.tokens));
+        }
+      out.ce = sum / double(out.tokens);
+    }
+    const PolicyLossStats ps = policy_loss(obj.policy, B, Tq, batch.targets.data(), logp.data(), dlogp.data());
+    out.policy = ps.loss;
+    out.clip_fraction = ps.clip_fraction;
+    out.kl = ps.kl;
+  }
+  std::vector<T> dcontrastive;
+  if (con.enabled) {
+    dcontrastive.assign(N * H, T(0));
+    out.contrastive = info_nce(con, B, Tq, H, taps[con.layer].data(), batch.segments.data(), dcontrastive.data());
+  }
+  out.loss = obj.ce_weight * out.ce + out.policy + (con.enabled ? con.weight * out.contrastive : 0.0);
+  for (int64_t k : obj.capture_layers) out.hidden[k] = taps[k];
+  if (!backward) return;
 
   check_cancel(cancel);
-  std::vector<T> dlogits(N * V), dxn(N * H), dx(N * H);
-  ce.backward(ops_, N, V, logits.data(), batch.targets.data(), 1.0, dlogits.data());
-  std::vector<T>().swap(logits);
-  head.backward(ops_, N, xn.data(), nullptr, dlogits.data(), dxn.data(), false);
-  ops_.rmsnorm_backward(N, H, x.data(), final_norm.value.data(), rstd.data(), dxn.data(), dx.data(),
-                        final_norm.trainable() ? final_norm.grad.data() : nullptr);
-  for (int64_t li = static_cast<int64_t>(layers_.size()) - 1; li >= 0; --li) {
+  std::vector<T> dx(N * H, T(0));
+  if (head_needed) {
+    std::vector<T> dlogits(N * V), dxn(N * H);
+    ops_.logprobs_backward(N, V, logits.data(), batch.targets.data(), lse.data(), dlogp.data(), dlogits.data());
+    std::vector<T>().swap(logits);
+    head.backward(ops_, N, xn.data(), nullptr, dlogits.data(), dxn.data(), false);
+    ops_.rmsnorm_backward(N, H, x.data(), final_norm.value.data(), rstd.data(), dxn.data(), dx.data(),
+                          final_norm.trainable() ? final_norm.grad.data() : nullptr);
+  }
+  // dx holds dL/dh_k on the way down; outside gradients join it at their layer.
+  auto add_outside = [&](int64_t k) {
+    auto it = obj.inject.find(k);
+    if (it != obj.inject.end())
+      for (int64_t i = 0; i < N * H; ++i) dx[i] += T(it->second[i]);
+    if (con.enabled && con.layer == k)
+      for (int64_t i = 0; i < N * H; ++i) dx[i] += dcontrastive[i];
+  };
+  add_outside(L);
+  for (int64_t li = L - 1; li >= 0; --li) {
     check_cancel(cancel);
     layer_backward(li, B, Tq, batch.positions, batch.segments, acts[li], dx);
     acts[li] = LayerActs();  // free as we go
+    add_outside(li);
   }
-  if (embed().trainable()) ops_.embedding_backward(N, H, batch.ids.data(), dx.data(), embed().grad.data());
-  return value;
+  if (obj.want_input_grad) out.input_grad = dx;
+  if (embed().trainable()) {
+    // Rows fed from outside embeddings did not come from the table; their gradient goes only out.
+    if (!emb.mask.empty())
+      for (int64_t r = 0; r < N; ++r)
+        if (emb.mask[r]) std::fill_n(dx.data() + r * H, H, T(0));
+    ops_.embedding_backward(N, H, batch.ids.data(), dx.data(), embed().grad.data());
+  }
 }
 
 template <class T>

@@ -11,6 +11,7 @@
 #include "../backend.h"
 #include "config.h"
 #include "linear.h"
+#include "objective.h"
 #include "parameters.h"
 
 namespace xr {
@@ -70,6 +71,10 @@ class Decoder {
   // Masked cross-entropy over batch.targets. With backward, gradients accumulate into the
   // trainable parameters. Returns the mean loss over target tokens.
   double loss(const Batch& batch, bool backward, const std::atomic<bool>* cancel = nullptr);
+  // The general training call: the objective's losses, hidden-state taps, injected gradients and
+  // input embeddings (objective.h). With backward, gradients accumulate into the trainable parameters.
+  void train(const Batch& batch, const Objective& objective, bool backward, ObjectiveResult<T>& out,
+             const std::atomic<bool>* cancel = nullptr);
   // log p(target) per position (0 where target < 0), and the entropy of each position's distribution.
   void token_logprobs(const Batch& batch, std::vector<T>& logp, std::vector<T>* entropy,
                       const std::atomic<bool>* cancel = nullptr);
@@ -95,9 +100,11 @@ class Decoder {
   };
   // One chunk of tokens [B, Tq] through the whole stack. Training: acts != null, cache == null.
   // Inference: cache != null; keys/values land at [q_start, q_start + Tq). Returns final hidden states.
+  // taps: layer k → h_k for each key present on entry; embeds: rows that replace token embeddings.
   void run_layers(int64_t B, int64_t Tq, const std::vector<int32_t>& ids, const std::vector<int32_t>& positions,
                   const std::vector<int32_t>& segments, std::vector<LayerActs>* acts, KvCache* cache,
-                  int64_t q_start, std::vector<T>& x, const std::atomic<bool>* cancel);
+                  int64_t q_start, std::vector<T>& x, const std::atomic<bool>* cancel,
+                  std::map<int64_t, std::vector<T>>* taps = nullptr, const InputEmbeddings* embeds = nullptr);
   void layer_forward(int64_t li, int64_t B, int64_t Tq, const std::vector<int32_t>& positions,
                      const std::vector<int32_t>& segments, LayerActs& a, KvCache* cache, int64_t q_start,
                      std::vector<T>& x);
