@@ -1,7 +1,13 @@
 // Prompts.
 export { INSTRUCTIONS, instructionFor, type LanguageInstructions, type PromptTask } from './prompts/instructions.js';
 export { thinkingPrompt, userMessage, THINK_OPEN, type ThinkingPromptOptions } from './prompts/thinking-prompt.js';
-export { alpacaPrompt, translationInstruction, translationPrompt, ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT } from './prompts/alpaca.js';
+export {
+  alpacaPrompt,
+  translationInstruction,
+  translationPrompt,
+  ALPACA_PROMPT_NO_INPUT,
+  ALPACA_PROMPT_WITH_INPUT,
+} from './prompts/alpaca.js';
 export { normaliseFullWidthDigits } from './prompts/full-width-digits.js';
 // The synthetic multilingual reasoning world.
 export {
@@ -21,7 +27,14 @@ export {
   type SplitSpec,
   type WorldProblem,
 } from './synthetic/world.js';
-export { TEMPLATES, TEMPLATE_NAMES, type NumberRange, type Step, type TemplateName, type WorldTemplate } from './synthetic/templates.js';
+export {
+  TEMPLATES,
+  TEMPLATE_NAMES,
+  type NumberRange,
+  type Step,
+  type TemplateName,
+  type WorldTemplate,
+} from './synthetic/templates.js';
 export { WORLD_LANGUAGES, isWorldLanguage, type WorldLanguage } from './synthetic/languages/index.js';
 export { SeededRandom } from './synthetic/random.js';
 // Benchmark suites and loaders.

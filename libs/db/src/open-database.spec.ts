@@ -233,7 +233,10 @@ describe('migrations', () => {
       const tables = () =>
         fresh.dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       expect(await tables()).toEqual([]);
-      expect(await runMigrations(fresh.dataSource)).toEqual(['InitialSchema1763900000000', 'EvaluationTables1764100000000']);
+      expect(await runMigrations(fresh.dataSource)).toEqual([
+        'InitialSchema1763900000000',
+        'EvaluationTables1764100000000',
+      ]);
       expect((await tables()).map((t: { tablename: string }) => t.tablename)).toEqual([
         'artifacts',
         'eval_aggregates',

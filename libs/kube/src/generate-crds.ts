@@ -11,12 +11,14 @@ const files = renderCrdFiles();
 for (const directory of CRD_DIRECTORIES) {
   const target = join(root, directory);
   mkdirSync(target, { recursive: true });
-  for (const stale of readdirSync(target)) if (stale.endsWith('.yaml') && !files.has(stale)) rmSync(join(target, stale));
+  for (const stale of readdirSync(target))
+    if (stale.endsWith('.yaml') && !files.has(stale)) rmSync(join(target, stale));
   for (const [name, text] of files) writeFileSync(join(target, name), text);
   console.log(`wrote ${files.size} CRDs to ${directory}`);
 }
 
-const header = '# Generated from libs/kube/src/crds/operator-rbac.ts by `npm run generate:crds -w @xreason/kube`. Do not edit.\n';
+const header =
+  '# Generated from libs/kube/src/crds/operator-rbac.ts by `npm run generate:crds -w @xreason/kube`. Do not edit.\n';
 mkdirSync(join(root, 'helm/xreason/files'), { recursive: true });
 for (const [name, text] of RBAC_FILES) writeFileSync(join(root, 'helm/xreason/files', name), header + text);
 console.log(`wrote ${RBAC_FILES.size} RBAC rule files to helm/xreason/files`);

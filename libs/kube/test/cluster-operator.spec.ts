@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../src/labels.js';
 import { Cluster, EVENTS, JOBS, NS, RUNS, SCHEDULES, eventually, runManifest } from './scenario.test-helpers.js';
 
-const condition = (run: Record<string, any> | undefined, type: string) => run?.status?.conditions?.find((c: { type: string }) => c.type === type); // eslint-disable-line @typescript-eslint/no-explicit-any
+type ObservedRun = { status?: { conditions?: { type: string; status?: string; reason?: string; observedGeneration?: number }[] } };
+
+const condition = (run: ObservedRun | undefined, type: string) => run?.status?.conditions?.find((c) => c.type === type);
 
 describe('cluster operator against the Kubernetes test API server', () => {
   let cluster: Cluster;
@@ -19,7 +21,9 @@ describe('cluster operator against the Kubernetes test API server', () => {
     await eventually(() => expect(cluster.jobNames()).toEqual(['r1-data-1']));
     const job = cluster.server.get(JOBS, NS, 'r1-data-1');
     const run = cluster.run('r1');
-    expect(job?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'AlignmentRun', name: 'r1', uid: run?.metadata.uid, controller: true })]);
+    expect(job?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'AlignmentRun', name: 'r1', uid: run?.metadata.uid, controller: true }),
+    ]);
     expect(job?.spec.template.spec.restartPolicy).toBe('Never');
     expect(run?.metadata.finalizers).toEqual(['xreason.io/cleanup']);
 
@@ -32,15 +36,30 @@ describe('cluster operator against the Kubernetes test API server', () => {
 
     await eventually(() => expect(cluster.run('r1')?.status?.phase).toBe('Failed'));
     const failed = cluster.run('r1');
-    expect(condition(failed, 'Degraded')).toMatchObject({ status: 'True', reason: 'StageFailed', message: expect.stringContaining('CUDA out of memory') });
+    expect(condition(failed, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'StageFailed',
+      message: expect.stringContaining('CUDA out of memory'),
+    });
     expect(condition(failed, 'Available')).toMatchObject({ status: 'False', reason: 'RunFailed' });
-    expect(failed?.status.stages.map((s: { name: string; phase: string }) => `${s.name}:${s.phase}`)).toEqual(['data:Succeeded', 'sft:Failed', 'grpo:Skipped', 'eval:Skipped']);
+    expect(failed?.status.stages.map((s: { name: string; phase: string }) => `${s.name}:${s.phase}`)).toEqual([
+      'data:Succeeded',
+      'sft:Failed',
+      'grpo:Skipped',
+      'eval:Skipped',
+    ]);
     expect(cluster.jobNames()).toEqual(['r1-data-1', 'r1-sft-1', 'r1-sft-2']);
-    await eventually(() => expect(cluster.server.list(EVENTS, NS).map((e) => e.reason)).toEqual(expect.arrayContaining(['StageStarted', 'StageRetried', 'StageFailed', 'RunFailed'])));
+    await eventually(() =>
+      expect(cluster.server.list(EVENTS, NS).map((e) => e.reason)).toEqual(
+        expect.arrayContaining(['StageStarted', 'StageRetried', 'StageFailed', 'RunFailed']),
+      ),
+    );
     // Status is written by server-side apply with the operator's one field manager.
     const statusWrites = cluster.server.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/r1/status'));
     expect(statusWrites.length).toBeGreaterThan(0);
-    expect(statusWrites.every((r) => r.contentType === 'application/apply-patch+yaml' && r.fieldManager === FIELD_MANAGER)).toBe(true);
+    expect(
+      statusWrites.every((r) => r.contentType === 'application/apply-patch+yaml' && r.fieldManager === FIELD_MANAGER),
+    ).toBe(true);
   });
 
   it('a restarted operator picks the run up where it was without creating a duplicate Job', async () => {
@@ -54,9 +73,13 @@ describe('cluster operator against the Kubernetes test API server', () => {
 
     const second = cluster.operator('operator-b');
     await eventually(() => expect(second.isLeader).toBe(true));
-    await eventually(() => expect(cluster.run('r2')?.status?.stages?.find((s: { name: string }) => s.name === 'sft')?.attempts).toBe(1));
+    await eventually(() =>
+      expect(cluster.run('r2')?.status?.stages?.find((s: { name: string }) => s.name === 'sft')?.attempts).toBe(1),
+    );
     cluster.setJob('r2-sft-1', 'Running');
-    await eventually(() => expect(cluster.run('r2')?.status?.stages?.find((s: { name: string }) => s.name === 'sft')?.phase).toBe('Running'));
+    await eventually(() =>
+      expect(cluster.run('r2')?.status?.stages?.find((s: { name: string }) => s.name === 'sft')?.phase).toBe('Running'),
+    );
     expect(cluster.server.list(JOBS, NS).map((j) => j.metadata.uid)).toEqual(uids);
     cluster.setJob('r2-sft-1', 'Complete');
     await eventually(() => expect(cluster.jobNames()).toEqual(['r2-data-1', 'r2-grpo-1', 'r2-sft-1']));
@@ -88,20 +111,34 @@ describe('cluster operator against the Kubernetes test API server', () => {
   });
 
   it('with Kueue, creates Jobs suspended with the queue label and leaves unsuspending and preemption to Kueue', async () => {
-    cluster.operator('operator-a', { jobs: { images: { 'data-prep': 'd', trainer: 't', merge: 'm', eval: 'e' }, kueueQueue: 'gpu-queue' } });
+    cluster.operator('operator-a', {
+      jobs: { images: { 'data-prep': 'd', trainer: 't', merge: 'm', eval: 'e' }, kueueQueue: 'gpu-queue' },
+    });
     cluster.server.put(RUNS, runManifest('r5'));
     await eventually(() => expect(cluster.jobNames()).toEqual(['r5-data-1']));
     const job = cluster.server.get(JOBS, NS, 'r5-data-1');
     expect(job?.spec.suspend).toBe(true);
     expect(job?.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('gpu-queue');
-    await eventually(() => expect(condition(cluster.run('r5'), 'Progressing')).toMatchObject({ reason: 'WaitingForAdmission' }));
+    await eventually(() =>
+      expect(condition(cluster.run('r5'), 'Progressing')).toMatchObject({ reason: 'WaitingForAdmission' }),
+    );
 
     // Kueue admits the workload: unsuspends the Job, which starts a pod.
-    cluster.server.put(JOBS, { ...job, spec: { ...job?.spec, suspend: false }, status: { startTime: new Date().toISOString(), active: 1 } });
-    await eventually(() => expect(condition(cluster.run('r5'), 'Progressing')).toMatchObject({ reason: 'StagesRunning' }));
+    cluster.server.put(JOBS, {
+      ...job,
+      spec: { ...job?.spec, suspend: false },
+      status: { startTime: new Date().toISOString(), active: 1 },
+    });
+    await eventually(() =>
+      expect(condition(cluster.run('r5'), 'Progressing')).toMatchObject({ reason: 'StagesRunning' }),
+    );
     // Kueue preempts it: suspends it again. The run waits; the operator neither unsuspends nor recreates it.
     const admitted = cluster.server.get(JOBS, NS, 'r5-data-1');
-    cluster.server.put(JOBS, { ...admitted, spec: { ...admitted?.spec, suspend: true }, status: { ...admitted?.status, active: 0 } });
+    cluster.server.put(JOBS, {
+      ...admitted,
+      spec: { ...admitted?.spec, suspend: true },
+      status: { ...admitted?.status, active: 0 },
+    });
     await eventually(() => expect(cluster.run('r5')?.status?.stages?.[0]?.message).toMatch(/preempted/));
     expect(cluster.server.get(JOBS, NS, 'r5-data-1')?.spec.suspend).toBe(true);
     expect(cluster.jobNames()).toEqual(['r5-data-1']);
@@ -128,7 +165,9 @@ describe('cluster operator against the Kubernetes test API server', () => {
     expect(b.isLeader).toBe(false);
     await a.stop();
     await eventually(() => expect(b.isLeader).toBe(true));
-    expect(cluster.server.get('coordination.k8s.io/v1/leases', 'xreason-system', 'xreason-operator')?.spec.holderIdentity).toBe('operator-b');
+    expect(
+      cluster.server.get('coordination.k8s.io/v1/leases', 'xreason-system', 'xreason-operator')?.spec.holderIdentity,
+    ).toBe('operator-b');
   });
 
   it('turns an EvalSchedule into a CronJob owned by it and reports it Available', async () => {
@@ -137,12 +176,23 @@ describe('cluster operator against the Kubernetes test API server', () => {
       apiVersion: 'xreason.io/v1alpha1',
       kind: 'EvalSchedule',
       metadata: { name: 'nightly', namespace: NS },
-      spec: { schedule: '0 2 * * *', timeZone: 'Europe/Paris', models: [{ name: 'base', uri: 'file:///m' }], languages: ['ja'], evaluation: { suites: ['mgsm'], samples: 1, k: [1] } },
+      spec: {
+        schedule: '0 2 * * *',
+        timeZone: 'Europe/Paris',
+        models: [{ name: 'base', uri: 'file:///m' }],
+        languages: ['ja'],
+        evaluation: { suites: ['mgsm'], samples: 1, k: [1] },
+      },
     });
     await eventually(() => expect(cluster.server.get('batch/v1/cronjobs', NS, 'nightly-eval')).toBeDefined());
     const cron = cluster.server.get('batch/v1/cronjobs', NS, 'nightly-eval');
     expect(cron?.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Europe/Paris', concurrencyPolicy: 'Forbid' });
     expect(cron?.metadata.ownerReferences[0]).toMatchObject({ kind: 'EvalSchedule', name: 'nightly' });
-    await eventually(() => expect(condition(cluster.server.get(SCHEDULES, NS, 'nightly'), 'Available')).toMatchObject({ status: 'True', reason: 'CronJobReady' }));
+    await eventually(() =>
+      expect(condition(cluster.server.get(SCHEDULES, NS, 'nightly'), 'Available')).toMatchObject({
+        status: 'True',
+        reason: 'CronJobReady',
+      }),
+    );
   });
 });

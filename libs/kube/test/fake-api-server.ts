@@ -110,7 +110,9 @@ export class FakeApiServer {
   // ---- direct access for tests (the test plays the Job controller, Kueue, kubectl) ----
 
   list(gvr: string, namespace?: string): Obj[] {
-    return [...(this.objects.get(gvr)?.values() ?? [])].filter((o) => !namespace || o.metadata.namespace === namespace).map(clone);
+    return [...(this.objects.get(gvr)?.values() ?? [])]
+      .filter((o) => !namespace || o.metadata.namespace === namespace)
+      .map(clone);
   }
 
   get(gvr: string, namespace: string, name: string): Obj | undefined {
@@ -163,7 +165,8 @@ export class FakeApiServer {
       return send(res, 201, this.create(route, object));
     }
     if (method === 'DELETE' && !route.name) {
-      for (const o of this.select(route, q.get('labelSelector'))) this.delete(route.gvr, `${o.metadata.namespace}/${o.metadata.name}`);
+      for (const o of this.select(route, q.get('labelSelector')))
+        this.delete(route.gvr, `${o.metadata.namespace}/${o.metadata.name}`);
       return send(res, 200, { kind: 'Status', status: 'Success' });
     }
     if (!key) return this.fail(res, 405, 'MethodNotAllowed', method);
@@ -177,7 +180,11 @@ export class FakeApiServer {
       const object = parseJson(body);
       const precondition = object.metadata?.resourceVersion;
       if (precondition && precondition !== existing.metadata.resourceVersion) return this.conflict(res, route);
-      return send(res, 200, this.write(route.gvr, key, existing, object, route.subresource === 'status' ? 'status' : 'main'));
+      return send(
+        res,
+        200,
+        this.write(route.gvr, key, existing, object, route.subresource === 'status' ? 'status' : 'main'),
+      );
     }
     if (method === 'PATCH') {
       const type = (req.headers['content-type'] ?? '').split(';')[0];
@@ -190,12 +197,23 @@ export class FakeApiServer {
       const precondition = patch.metadata?.resourceVersion;
       if (precondition && precondition !== existing.metadata.resourceVersion) return this.conflict(res, route);
       const next = mergePatch(clone(existing), patch);
-      return send(res, 200, this.write(route.gvr, key, existing, next, route.subresource === 'status' ? 'status' : 'main'));
+      return send(
+        res,
+        200,
+        this.write(route.gvr, key, existing, next, route.subresource === 'status' ? 'status' : 'main'),
+      );
     }
     return this.fail(res, 405, 'MethodNotAllowed', method);
   }
 
-  private apply(route: Route, key: string, existing: Obj | undefined, body: string, q: URLSearchParams, res: ServerResponse): void {
+  private apply(
+    route: Route,
+    key: string,
+    existing: Obj | undefined,
+    body: string,
+    q: URLSearchParams,
+    res: ServerResponse,
+  ): void {
     const manager = q.get('fieldManager');
     if (!manager) return this.fail(res, 400, 'BadRequest', 'PATCH with apply-patch+yaml requires fieldManager');
     const applied = parseYaml(body) as Obj;
@@ -220,9 +238,16 @@ export class FakeApiServer {
     const force = q.get('force') === 'true';
     for (const [other, paths] of owners) {
       if (other === owner) continue;
-      const clashes = [...mine.keys()].filter((p) => paths.has(p) && !SET_LISTS.has(p.split('[')[0] ?? '') && !same(mine.get(p), get(existing, p)));
+      const clashes = [...mine.keys()].filter(
+        (p) => paths.has(p) && !SET_LISTS.has(p.split('[')[0] ?? '') && !same(mine.get(p), get(existing, p)),
+      );
       if (clashes.length > 0 && !force) {
-        return this.fail(res, 409, 'Conflict', `Apply failed with ${clashes.length} conflict(s): conflict with "${other}": ${clashes.map((p) => `.${p}`).join(', ')}`);
+        return this.fail(
+          res,
+          409,
+          'Conflict',
+          `Apply failed with ${clashes.length} conflict(s): conflict with "${other}": ${clashes.map((p) => `.${p}`).join(', ')}`,
+        );
       }
       for (const p of clashes) paths.delete(p);
     }
@@ -279,7 +304,13 @@ export class FakeApiServer {
       else result.metadata[field] = existing.metadata[field];
     }
     if (!same(specOf(existing), specOf(result))) result.metadata.generation = (existing.metadata.generation ?? 0) + 1;
-    if (same(existing, { ...result, metadata: { ...result.metadata, resourceVersion: existing.metadata.resourceVersion } })) return clone(existing);
+    if (
+      same(existing, {
+        ...result,
+        metadata: { ...result.metadata, resourceVersion: existing.metadata.resourceVersion },
+      })
+    )
+      return clone(existing);
     result.metadata.resourceVersion = String(++this.rv);
     if (result.metadata.deletionTimestamp && (result.metadata.finalizers ?? []).length === 0) {
       this.objects.get(gvr)?.delete(key);
@@ -335,7 +366,9 @@ export class FakeApiServer {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders();
     const matches = (gvr: string, o: Obj) =>
-      gvr === route.gvr && (!route.namespace || o.metadata.namespace === route.namespace) && matchesSelector(o.metadata.labels ?? {}, selector);
+      gvr === route.gvr &&
+      (!route.namespace || o.metadata.namespace === route.namespace) &&
+      matchesSelector(o.metadata.labels ?? {}, selector);
     if (from && from !== '0' && Number(from) < this.compactedThrough) {
       res.end(
         `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410, message: `too old resource version: ${from} (${this.compactedThrough})` } })}\n`,
@@ -345,9 +378,16 @@ export class FakeApiServer {
     if (!from || from === '0') {
       for (const o of this.select(route, selector)) res.write(`${JSON.stringify({ type: 'ADDED', object: o })}\n`);
     } else {
-      for (const e of this.history) if (e.rv > Number(from) && matches(e.gvr, e.object)) res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+      for (const e of this.history)
+        if (e.rv > Number(from) && matches(e.gvr, e.object))
+          res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
     }
-    const watcher: Watcher = { gvr: route.gvr, ...(route.namespace ? { namespace: route.namespace } : {}), selector, res };
+    const watcher: Watcher = {
+      gvr: route.gvr,
+      ...(route.namespace ? { namespace: route.namespace } : {}),
+      selector,
+      res,
+    };
     this.watchers.add(watcher);
     res.on('close', () => this.watchers.delete(watcher));
   }
@@ -367,7 +407,12 @@ export class FakeApiServer {
   }
 
   private conflict(res: ServerResponse, route: Route): void {
-    this.fail(res, 409, 'Conflict', `Operation cannot be fulfilled on ${route.gvr.split('/')[2]} "${route.name}": the object has been modified; please apply your changes to the latest version and try again`);
+    this.fail(
+      res,
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${route.gvr.split('/')[2]} "${route.name}": the object has been modified; please apply your changes to the latest version and try again`,
+    );
   }
 
   private fail(res: ServerResponse, code: number, reason: string, message: string): void {
@@ -440,7 +485,12 @@ function same(a: unknown, b: unknown): boolean {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sortKeys(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, x]) => [k, sortKeys(x)]),
+    );
   return v;
 }
 
@@ -457,7 +507,8 @@ function withoutStatus(o: Obj): Obj {
 function mergePatch(target: Obj, patch: Obj): Obj {
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete target[k];
-    else if (v && typeof v === 'object' && !Array.isArray(v)) target[k] = mergePatch(target[k] && typeof target[k] === 'object' ? target[k] : {}, v as Obj);
+    else if (v && typeof v === 'object' && !Array.isArray(v))
+      target[k] = mergePatch(target[k] && typeof target[k] === 'object' ? target[k] : {}, v as Obj);
     else target[k] = v;
   }
   return target;
@@ -472,7 +523,8 @@ function leaves(o: Obj, prefix = ''): Map<string, unknown> {
     const p = prefix ? `${prefix}.${k}` : k;
     if (IDENTITY.has(p)) continue;
     if (SET_LISTS.has(p) && Array.isArray(v)) for (const item of v) out.set(`${p}[${String(item)}]`, item);
-    else if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) for (const [lp, lv] of leaves(v as Obj, p)) out.set(lp, lv);
+    else if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0)
+      for (const [lp, lv] of leaves(v as Obj, p)) out.set(lp, lv);
     else out.set(p, v);
   }
   return out;

@@ -16,7 +16,8 @@ function merged(overrides: Record<string, unknown>): Record<string, unknown> {
   const out = structuredClone(defaults);
   const deep = (target: Record<string, unknown>, source: Record<string, unknown>) => {
     for (const [k, v] of Object.entries(source)) {
-      if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object') deep(target[k] as Record<string, unknown>, v as Record<string, unknown>);
+      if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object')
+        deep(target[k] as Record<string, unknown>, v as Record<string, unknown>);
       else target[k] = v;
     }
   };
@@ -27,7 +28,10 @@ function merged(overrides: Record<string, unknown>): Record<string, unknown> {
 describe('helm/xreason values', () => {
   it.each([
     ['values.yaml', {}],
-    ['ci/gpu-kueue-values.yaml', parse(readFileSync(resolve(chart, 'ci/gpu-kueue-values.yaml'), 'utf8')) as Record<string, unknown>],
+    [
+      'ci/gpu-kueue-values.yaml',
+      parse(readFileSync(resolve(chart, 'ci/gpu-kueue-values.yaml'), 'utf8')) as Record<string, unknown>,
+    ],
   ])('%s satisfies values.schema.json', (_name, overrides) => {
     expect(validate(merged(overrides)), JSON.stringify(validate.errors)).toBe(true);
   });

@@ -9,7 +9,10 @@ const root = resolve(import.meta.dirname, '../../..');
 /** The RBAC verb of a request the way the API server's authorizer names it. */
 function verbOf(method: string, path: string, query: URLSearchParams | undefined, isCollection: boolean): string {
   if (method === 'GET') return query?.get('watch') ? 'watch' : isCollection ? 'list' : 'get';
-  return { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: isCollection ? 'deletecollection' : 'delete' }[method] ?? method;
+  return (
+    { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: isCollection ? 'deletecollection' : 'delete' }[method] ??
+    method
+  );
 }
 
 function resourceOf(path: string): { group: string; resource: string; collection: boolean } {
@@ -37,7 +40,12 @@ describe('operator RBAC', () => {
       apiVersion: 'xreason.io/v1alpha1',
       kind: 'EvalSchedule',
       metadata: { name: 'n', namespace: NS },
-      spec: { schedule: '0 2 * * *', models: [{ name: 'b', uri: 'file:///m' }], languages: ['ja'], evaluation: { suites: ['mgsm'], samples: 1, k: [1] } },
+      spec: {
+        schedule: '0 2 * * *',
+        models: [{ name: 'b', uri: 'file:///m' }],
+        languages: ['ja'],
+        evaluation: { suites: ['mgsm'], samples: 1, k: [1] },
+      },
     });
     await eventually(() => expect(cluster.server.get('batch/v1/cronjobs', NS, 'n-eval')).toBeDefined());
     cluster.server.remove(RUNS, NS, 'rb');
@@ -47,7 +55,8 @@ describe('operator RBAC', () => {
       const { group, resource, collection } = resourceOf(r.path);
       used.add(`${group}|${resource}|${verbOf(r.method, r.path, r.query, collection)}`);
       // An apply is an upsert: the API server also authorizes `create` for it.
-      if (r.contentType === 'application/apply-patch+yaml' && !resource.endsWith('/status') && !r.preconditioned) used.add(`${group}|${resource}|create`);
+      if (r.contentType === 'application/apply-patch+yaml' && !resource.endsWith('/status') && !r.preconditioned)
+        used.add(`${group}|${resource}|create`);
     }
   });
 
@@ -63,7 +72,10 @@ describe('operator RBAC', () => {
     expect(granted.filter((g) => !used.has(g))).toEqual([]);
   });
 
-  it.each([...RBAC_FILES.keys()])('the chart ships the current %s (regenerate with `npm run generate:crds -w @xreason/kube`)', (name) => {
-    expect(readFileSync(resolve(root, 'helm/xreason/files', name), 'utf8')).toContain(RBAC_FILES.get(name));
-  });
+  it.each([...RBAC_FILES.keys()])(
+    'the chart ships the current %s (regenerate with `npm run generate:crds -w @xreason/kube`)',
+    (name) => {
+      expect(readFileSync(resolve(root, 'helm/xreason/files', name), 'utf8')).toContain(RBAC_FILES.get(name));
+    },
+  );
 });

@@ -40,7 +40,17 @@ export function runManifest(name: string, spec: Record<string, unknown> = {}) {
       languages: ['ja'],
       data: [],
       sft: { epochs: 1, learningRate: 1e-4, batchSize: 4 },
-      grpo: { steps: 10, promptsPerStep: 2, learningRate: 1e-5, rolloutsPerPrompt: 4, epsilonLow: 0.2, epsilonHigh: 0.28, klCoefficient: 0, lossAggregation: 'dr_grpo', maxPolicyLag: 1 },
+      grpo: {
+        steps: 10,
+        promptsPerStep: 2,
+        learningRate: 1e-5,
+        rolloutsPerPrompt: 4,
+        epsilonLow: 0.2,
+        epsilonHigh: 0.28,
+        klCoefficient: 0,
+        lossAggregation: 'dr_grpo',
+        maxPolicyLag: 1,
+      },
       evaluation: { suites: ['mgsm'], samples: 1, k: [1] },
       maxRetries: 1,
       ...spec,
@@ -80,7 +90,10 @@ export class Cluster {
   }
 
   jobNames(): string[] {
-    return this.server.list(JOBS, NS).map((j) => j.metadata.name as string).sort();
+    return this.server
+      .list(JOBS, NS)
+      .map((j) => j.metadata.name as string)
+      .sort();
   }
 
   /** Plays the Job controller: marks a Job running, complete or failed. */
@@ -92,7 +105,15 @@ export class Cluster {
     if (state === 'Running') job.status.active = 1;
     else {
       job.status.active = 0;
-      job.status.conditions = [{ type: state, status: 'True', reason: state === 'Failed' ? 'BackoffLimitExceeded' : 'Completed', message, lastTransitionTime: now }];
+      job.status.conditions = [
+        {
+          type: state,
+          status: 'True',
+          reason: state === 'Failed' ? 'BackoffLimitExceeded' : 'Completed',
+          message,
+          lastTransitionTime: now,
+        },
+      ];
       if (state === 'Complete') job.status.completionTime = now;
     }
     this.server.put(JOBS, job);

@@ -39,7 +39,10 @@ async function writeModel(dir, seed, sizeMiB) {
     }
   }
   await writer.finish();
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], num_hidden_layers: layers }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ architectures: ['LlamaForCausalLM'], num_hidden_layers: layers }),
+  );
   return bytes;
 }
 
@@ -58,13 +61,19 @@ async function plainCopy(models, outDir) {
 const CASES = {
   'read + write': (models, outDir) => plainCopy(models, outDir),
   linear: (models, outDir) =>
-    runMerge({ config: { merge_method: 'linear', models: models.map((model) => ({ model, parameters: { weight: 1 } })) }, outDir }),
+    runMerge({
+      config: { merge_method: 'linear', models: models.map((model) => ({ model, parameters: { weight: 1 } })) },
+      outDir,
+    }),
   ties: (models, outDir) =>
     runMerge({
       config: {
         merge_method: 'ties',
         base_model: models[0],
-        models: [{ model: models[0] }, ...models.slice(1).map((model) => ({ model, parameters: { weight: 0.5, density: 0.5 } }))],
+        models: [
+          { model: models[0] },
+          ...models.slice(1).map((model) => ({ model, parameters: { weight: 0.5, density: 0.5 } })),
+        ],
       },
       outDir,
     }),
@@ -73,7 +82,10 @@ const CASES = {
       config: {
         merge_method: 'dare_ties',
         base_model: models[0],
-        models: [{ model: models[0] }, ...models.slice(1).map((model) => ({ model, parameters: { weight: 0.5, density: 0.5 } }))],
+        models: [
+          { model: models[0] },
+          ...models.slice(1).map((model) => ({ model, parameters: { weight: 0.5, density: 0.5 } })),
+        ],
       },
       outDir,
       randomSeed: 1,
@@ -94,14 +106,20 @@ if (process.argv[2] === '--case') {
     for (const [i, dir] of models.entries()) inputBytes += await writeModel(dir, i + 1, sizeMiB);
     // Flush the freshly written inputs so their writeback is not billed to the first case.
     execFileSync('sync');
-    console.log(`merge bench: 3 bf16 models, ${(inputBytes / MiB).toFixed(0)} MiB in total (${(inputBytes / 3 / MiB).toFixed(0)} MiB each), warm page cache`);
+    console.log(
+      `merge bench: 3 bf16 models, ${(inputBytes / MiB).toFixed(0)} MiB in total (${(inputBytes / 3 / MiB).toFixed(0)} MiB each), warm page cache`,
+    );
     console.log('case            seconds   input GB/s   vs read+write   peak RSS MiB   peak / inputs');
     let baseline;
     for (const name of Object.keys(CASES)) {
       const outDir = join(root, `out-${name.replace(/\W+/g, '-')}`);
-      const stdout = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', name, models.join(','), outDir], {
-        encoding: 'utf8',
-      });
+      const stdout = execFileSync(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--case', name, models.join(','), outDir],
+        {
+          encoding: 'utf8',
+        },
+      );
       const { seconds, peakRss: rss } = JSON.parse(stdout);
       rmSync(outDir, { recursive: true, force: true });
       const rate = inputBytes / seconds / 1e9;

@@ -8,8 +8,16 @@ describe('merge method registry', () => {
   it('lists every mergekit method this issue covers, under mergekit names', () => {
     expect(MERGE_METHODS.names()).toEqual(
       expect.arrayContaining([
-        'linear', 'task_arithmetic', 'ties', 'dare_ties', 'dare_linear', 'slerp', 'nuslerp', 'breadcrumbs',
-        'model_stock', 'passthrough',
+        'linear',
+        'task_arithmetic',
+        'ties',
+        'dare_ties',
+        'dare_linear',
+        'slerp',
+        'nuslerp',
+        'breadcrumbs',
+        'model_stock',
+        'passthrough',
       ]),
     );
   });

@@ -16,7 +16,14 @@ export async function mergeInChildProcess(options: Omit<RunMergeOptions, 'onProg
   const hooks = fileURLToPath(new URL('./source-hooks.mjs', import.meta.url));
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', '--import', hooks, child, JSON.stringify(options)],
+    [
+      '--experimental-transform-types',
+      '--disable-warning=ExperimentalWarning',
+      '--import',
+      hooks,
+      child,
+      JSON.stringify(options),
+    ],
     { maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as ChildMergeResult;

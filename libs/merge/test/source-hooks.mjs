@@ -10,7 +10,8 @@ registerHooks({
     try {
       return nextResolve(specifier, withSources);
     } catch (error) {
-      if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !specifier.startsWith('.') || !specifier.endsWith('.js')) throw error;
+      if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !specifier.startsWith('.') || !specifier.endsWith('.js'))
+        throw error;
       return nextResolve(`${specifier.slice(0, -3)}.ts`, withSources);
     }
   },

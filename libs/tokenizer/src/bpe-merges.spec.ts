@@ -20,12 +20,26 @@ describe('learnMerges', () => {
   });
 
   it('breaks count ties towards the pair of smaller ids', () => {
-    const { merges } = learnMerges(new Map([['ab', 3], ['cd', 3]]), ['c', 'd', 'a', 'b'], { vocabSize: 5, minFrequency: 1 });
+    const { merges } = learnMerges(
+      new Map([
+        ['ab', 3],
+        ['cd', 3],
+      ]),
+      ['c', 'd', 'a', 'b'],
+      { vocabSize: 5, minFrequency: 1 },
+    );
     expect(merges).toEqual([['c', 'd']]);
   });
 
   it('stops when no pair reaches the minimum frequency', () => {
-    const { merges } = learnMerges(new Map([['ab', 1], ['cd', 2]]), ['a', 'b', 'c', 'd'], { vocabSize: 100, minFrequency: 2 });
+    const { merges } = learnMerges(
+      new Map([
+        ['ab', 1],
+        ['cd', 2],
+      ]),
+      ['a', 'b', 'c', 'd'],
+      { vocabSize: 100, minFrequency: 2 },
+    );
     expect(merges).toEqual([['c', 'd']]);
   });
 

@@ -20,7 +20,11 @@ export interface LearnedMerges {
 
 const PAIR_BASE = 1 << 21; // more than any vocabulary we train; keys stay exact doubles
 
-export function learnMerges(wordCounts: ReadonlyMap<string, number>, alphabet: readonly string[], options: LearnMergesOptions): LearnedMerges {
+export function learnMerges(
+  wordCounts: ReadonlyMap<string, number>,
+  alphabet: readonly string[],
+  options: LearnMergesOptions,
+): LearnedMerges {
   const symbols = [...alphabet];
   const idOf = new Map(symbols.map((s, i) => [s, i]));
   const words: number[][] = [];

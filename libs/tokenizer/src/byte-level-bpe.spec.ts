@@ -72,15 +72,17 @@ describe('a byte-level BPE tokenizer trained on a multilingual corpus', () => {
     const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
     expect(config.eos_token).toBe('<|im_end|>');
     const messages = [{ role: 'user', content: '1+1?' }];
-    expect(reloaded.applyChatTemplate(messages, { addGenerationPrompt: true, variables: { enable_thinking: true } })).toBe(
-      '<|im_start|>user\n1+1?<|im_end|>\n<|im_start|>assistant\n<think>\n',
-    );
+    expect(
+      reloaded.applyChatTemplate(messages, { addGenerationPrompt: true, variables: { enable_thinking: true } }),
+    ).toBe('<|im_start|>user\n1+1?<|im_end|>\n<|im_start|>assistant\n<think>\n');
     expect(
       reloaded.applyChatTemplate([...messages, { role: 'assistant', content: '2', reasoning_content: '1+1=2' }]),
     ).toBe('<|im_start|>user\n1+1?<|im_end|>\n<|im_start|>assistant\n<think>\n1+1=2\n</think>\n\n2<|im_end|>\n');
   });
 
   it('rejects a vocabulary too small for the byte alphabet, naming the minimum', async () => {
-    await expect(trainByteLevelBpe(CORPUS, { vocabSize: 100 })).rejects.toThrow(/vocabSize 100 must be an integer ≥ 261/);
+    await expect(trainByteLevelBpe(CORPUS, { vocabSize: 100 })).rejects.toThrow(
+      /vocabSize 100 must be an integer ≥ 261/,
+    );
   });
 });

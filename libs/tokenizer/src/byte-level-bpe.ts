@@ -40,7 +40,10 @@ function pipeline(vocab: Record<string, number>, merges: [string, string][], add
     normalizer: { type: 'NFC' },
     pre_tokenizer: {
       type: 'Sequence',
-      pretokenizers: [{ type: 'Split', pattern: { Regex: PRE_TOKENIZER_PATTERN }, behavior: 'Isolated', invert: false }, BYTE_LEVEL],
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: PRE_TOKENIZER_PATTERN }, behavior: 'Isolated', invert: false },
+        BYTE_LEVEL,
+      ],
     },
     post_processor: BYTE_LEVEL,
     decoder: BYTE_LEVEL,
@@ -67,7 +70,8 @@ function libraryPreTokenizer(): (text: string) => string[] {
   const hf = HfTokenizer.fromString(JSON.stringify(pipeline({}, [], [])));
   const normalizer = hf.getNormalizer();
   const preTokenizer = hf.getPreTokenizer();
-  if (!normalizer || !preTokenizer) throw new TokenizerError('the tokenizers library dropped the normaliser or pre-tokenizer');
+  if (!normalizer || !preTokenizer)
+    throw new TokenizerError('the tokenizers library dropped the normaliser or pre-tokenizer');
   return (text) => preTokenizer.preTokenizeString(normalizer.normalizeString(text)).map(([piece]) => piece);
 }
 
@@ -77,15 +81,21 @@ function libraryPreTokenizer(): (text: string) => string[] {
  * exposes no trainer options: no vocabulary size, no initial alphabet); encoding, decoding and
  * the file format are the library's, so a model trained here loads in `transformers` unchanged.
  */
-export async function trainByteLevelBpe(corpus: Iterable<string> | AsyncIterable<string>, options: TrainBpeOptions): Promise<Tokenizer> {
+export async function trainByteLevelBpe(
+  corpus: Iterable<string> | AsyncIterable<string>,
+  options: TrainBpeOptions,
+): Promise<Tokenizer> {
   const specialTokens = options.specialTokens ?? DEFAULT_SPECIAL_TOKENS;
   const addedTokens = options.addedTokens ?? DEFAULT_ADDED_TOKENS;
   const reserved = [...specialTokens, ...addedTokens];
-  if (new Set(reserved).size !== reserved.length) throw new TokenizerError(`special/added tokens repeat a token: ${reserved.join(', ')}`);
+  if (new Set(reserved).size !== reserved.length)
+    throw new TokenizerError(`special/added tokens repeat a token: ${reserved.join(', ')}`);
   const alphabet = byteLevelAlphabet().sort();
   const minVocab = reserved.length + alphabet.length;
   if (!Number.isInteger(options.vocabSize) || options.vocabSize < minVocab) {
-    throw new TokenizerError(`vocabSize ${options.vocabSize} must be an integer ≥ ${minVocab} (special tokens + 256 bytes)`);
+    throw new TokenizerError(
+      `vocabSize ${options.vocabSize} must be an integer ≥ ${minVocab} (special tokens + 256 bytes)`,
+    );
   }
 
   const preTokenize = libraryPreTokenizer();
@@ -93,10 +103,14 @@ export async function trainByteLevelBpe(corpus: Iterable<string> | AsyncIterable
   const reservedPattern = new RegExp(reserved.map(escapeRegExp).join('|'), 'g');
   for await (const document of corpus) {
     // Special tokens in the corpus are matched whole at encode time; they must not shape merges.
-    for (const piece of preTokenize(document.replace(reservedPattern, ' '))) wordCounts.set(piece, (wordCounts.get(piece) ?? 0) + 1);
+    for (const piece of preTokenize(document.replace(reservedPattern, ' ')))
+      wordCounts.set(piece, (wordCounts.get(piece) ?? 0) + 1);
   }
 
-  const learned = learnMerges(wordCounts, alphabet, { vocabSize: options.vocabSize - reserved.length, minFrequency: options.minFrequency ?? 2 });
+  const learned = learnMerges(wordCounts, alphabet, {
+    vocabSize: options.vocabSize - reserved.length,
+    minFrequency: options.minFrequency ?? 2,
+  });
   const vocab: Record<string, number> = {};
   reserved.forEach((token, id) => (vocab[token] = id));
   learned.symbols.forEach((symbol, i) => (vocab[symbol] = reserved.length + i));

@@ -19,17 +19,27 @@ const texts = Array.from({ length: 512 }, (_, i) => {
   return Array.from({ length: 8 }, (_, j) => lines[(i + j) % lines.length]).join(' ') + ` #${i}`;
 });
 const bytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0);
-console.log(`batch: ${texts.length} texts, ${(bytes / 1024).toFixed(0)} KiB of UTF-8; MiB/s = UTF-8 text / median time`);
+console.log(
+  `batch: ${texts.length} texts, ${(bytes / 1024).toFixed(0)} KiB of UTF-8; MiB/s = UTF-8 text / median time`,
+);
 
 const ROUNDS = 9;
 
 const variants: [string, () => Promise<unknown>][] = [
   [
     'library alone: encodeBatch + ids/tokens/offsets',
-    async () => (await alone.encodeBatch(texts, { addSpecialTokens: false })).map((e) => [e.getIds(), e.getTokens(), e.getOffsets()]),
+    async () =>
+      (await alone.encodeBatch(texts, { addSpecialTokens: false })).map((e) => [
+        e.getIds(),
+        e.getTokens(),
+        e.getOffsets(),
+      ]),
   ],
   ['wrapper encodeBatch (UTF-16 offsets)', () => wrapper.encodeBatch(texts)],
-  ['library alone: encodeBatch + ids', async () => (await alone.encodeBatch(texts, { addSpecialTokens: false })).map((e) => e.getIds())],
+  [
+    'library alone: encodeBatch + ids',
+    async () => (await alone.encodeBatch(texts, { addSpecialTokens: false })).map((e) => e.getIds()),
+  ],
   ['wrapper encodeBatchIds', () => wrapper.encodeBatchIds(texts)],
 ];
 
@@ -46,7 +56,9 @@ test('tokenisation throughput: @xreason/tokenizer vs the tokenizers library alon
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const rows = variants.map(([name]) => ({ name, ms: median(times.get(name) ?? []) }));
   for (const { name, ms } of rows) {
-    console.log(`${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms  ${((bytes / 1024 / 1024) / (ms / 1000)).toFixed(2).padStart(7)} MiB/s`);
+    console.log(
+      `${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms  ${(bytes / 1024 / 1024 / (ms / 1000)).toFixed(2).padStart(7)} MiB/s`,
+    );
   }
   const ratio = (a: number, b: number): string => ((rows[a]?.ms ?? 0) / (rows[b]?.ms ?? 1)).toFixed(2);
   console.log(`wrapper/library time ratio: with offsets ${ratio(1, 0)}, ids only ${ratio(3, 2)}`);

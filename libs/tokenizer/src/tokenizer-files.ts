@@ -23,7 +23,9 @@ export function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new TokenizerError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new TokenizerError(
+      `${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -32,7 +34,15 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
-const SPECIAL_TOKEN_FIELDS = ['bos_token', 'eos_token', 'unk_token', 'pad_token', 'sep_token', 'cls_token', 'mask_token'] as const;
+const SPECIAL_TOKEN_FIELDS = [
+  'bos_token',
+  'eos_token',
+  'unk_token',
+  'pad_token',
+  'sep_token',
+  'cls_token',
+  'mask_token',
+] as const;
 
 /**
  * Reads the parts of tokenizer_config.json (and chat_template.jinja) that matter outside Python:
@@ -54,7 +64,8 @@ export function readTokenizerConfig(dir: string, templateName = 'default'): Toke
     const value = raw[field] as TokenField;
     if (value === null || value === undefined) continue;
     if (typeof value === 'string') config.specialTokens[field] = value;
-    else if (typeof value === 'object' && typeof value.content === 'string') config.specialTokens[field] = value.content;
+    else if (typeof value === 'object' && typeof value.content === 'string')
+      config.specialTokens[field] = value.content;
     else throw new TokenizerError(`${configPath}: field "${field}" must be a string or an object with "content"`);
   }
   if (typeof raw.model_max_length === 'number') config.modelMaxLength = raw.model_max_length;
@@ -63,7 +74,10 @@ export function readTokenizerConfig(dir: string, templateName = 'default'): Toke
   if (existsSync(jinjaPath)) {
     config.chatTemplate = { source: readFileSync(jinjaPath, 'utf8'), origin: jinjaPath };
   } else if (raw.chat_template !== undefined && raw.chat_template !== null) {
-    config.chatTemplate = { source: pickTemplate(raw.chat_template, templateName, configPath), origin: `${configPath} (chat_template)` };
+    config.chatTemplate = {
+      source: pickTemplate(raw.chat_template, templateName, configPath),
+      origin: `${configPath} (chat_template)`,
+    };
   }
   return config;
 }

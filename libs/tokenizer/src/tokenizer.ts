@@ -49,7 +49,9 @@ export class Tokenizer {
     const json = readJsonFile(path);
     const native = parseNative(JSON.stringify(json), path);
     const config = readTokenizerConfig(dir, options.templateName);
-    const template = config.chatTemplate ? new ChatTemplate(config.chatTemplate.source, config.specialTokens, config.chatTemplate.origin) : undefined;
+    const template = config.chatTemplate
+      ? new ChatTemplate(config.chatTemplate.source, config.specialTokens, config.chatTemplate.origin)
+      : undefined;
     let configJson: Record<string, unknown> = {};
     try {
       configJson = readJsonFile(join(dir, TOKENIZER_CONFIG_JSON)) as Record<string, unknown>;
@@ -60,15 +62,21 @@ export class Tokenizer {
   }
 
   /** From in-memory `tokenizer.json` / `tokenizer_config.json` objects (what the trainer produces). */
-  static fromJson(tokenizerJson: unknown, tokenizerConfig: Record<string, unknown> = {}, origin = 'tokenizer'): Tokenizer {
+  static fromJson(
+    tokenizerJson: unknown,
+    tokenizerConfig: Record<string, unknown> = {},
+    origin = 'tokenizer',
+  ): Tokenizer {
     const native = parseNative(JSON.stringify(tokenizerJson), origin);
     const specialTokens: Record<string, string> = {};
     for (const [field, value] of Object.entries(tokenizerConfig)) {
       if (field.endsWith('_token') && typeof value === 'string') specialTokens[field] = value;
     }
     const source = tokenizerConfig.chat_template;
-    const template = typeof source === 'string' ? new ChatTemplate(source, specialTokens, `${origin} chat_template`) : undefined;
-    const maxLength = typeof tokenizerConfig.model_max_length === 'number' ? tokenizerConfig.model_max_length : undefined;
+    const template =
+      typeof source === 'string' ? new ChatTemplate(source, specialTokens, `${origin} chat_template`) : undefined;
+    const maxLength =
+      typeof tokenizerConfig.model_max_length === 'number' ? tokenizerConfig.model_max_length : undefined;
     return new Tokenizer(native, template, specialTokens, maxLength, tokenizerConfig);
   }
 
@@ -96,12 +104,16 @@ export class Tokenizer {
   }
 
   async encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Promise<Encoded[]> {
-    const encodings = await this.native.encodeBatch([...texts], { addSpecialTokens: options.addSpecialTokens ?? false });
+    const encodings = await this.native.encodeBatch([...texts], {
+      addSpecialTokens: options.addSpecialTokens ?? false,
+    });
     return encodings.map((encoding, i) => toEncoded(texts[i] as string, encoding));
   }
 
   async encodeBatchIds(texts: readonly string[], options: EncodeOptions = {}): Promise<number[][]> {
-    const encodings = await this.native.encodeBatch([...texts], { addSpecialTokens: options.addSpecialTokens ?? false });
+    const encodings = await this.native.encodeBatch([...texts], {
+      addSpecialTokens: options.addSpecialTokens ?? false,
+    });
     return encodings.map((encoding) => encoding.getIds());
   }
 
@@ -120,7 +132,8 @@ export class Tokenizer {
 
   /** Renders a conversation with the model's own chat template. */
   applyChatTemplate(messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): string {
-    if (!this.chatTemplate) throw new TokenizerError('this tokenizer has no chat template (tokenizer_config.json has no "chat_template")');
+    if (!this.chatTemplate)
+      throw new TokenizerError('this tokenizer has no chat template (tokenizer_config.json has no "chat_template")');
     return this.chatTemplate.render(messages, options);
   }
 

@@ -21,13 +21,24 @@ export const SUPPORTED_EXTENSIONS = ['.jsonl', '.json', '.tsv', '.csv', '.parque
 /** Reads every record of `file` by its extension: JSONL, JSON (an array), TSV, CSV or Parquet. */
 export async function readRecords(file: string, options: ReadOptions = {}): Promise<SourceRecord[]> {
   const extension = SUPPORTED_EXTENSIONS.find((ext) => file.endsWith(ext));
-  if (!extension) throw new DatasetError(file, 0, undefined, `unsupported file type (expected one of ${SUPPORTED_EXTENSIONS.join(', ')})`);
+  if (!extension)
+    throw new DatasetError(
+      file,
+      0,
+      undefined,
+      `unsupported file type (expected one of ${SUPPORTED_EXTENSIONS.join(', ')})`,
+    );
   if (extension === '.parquet') return readParquet(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new DatasetError(file, 0, undefined, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new DatasetError(
+      file,
+      0,
+      undefined,
+      `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM is not part of the first field
   switch (extension) {
@@ -43,7 +54,8 @@ export async function readRecords(file: string, options: ReadOptions = {}): Prom
 }
 
 function asObject(file: string, line: number, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DatasetError(file, line, undefined, 'is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DatasetError(file, line, undefined, 'is not a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -73,13 +85,24 @@ function readJsonArray(file: string, text: string): SourceRecord[] {
   return value.map((item, i) => ({ file, line: i + 1, record: asObject(file, i + 1, item) }));
 }
 
-function readDelimited(file: string, text: string, delimiter: string, quoting: boolean, columns?: readonly string[]): SourceRecord[] {
+function readDelimited(
+  file: string,
+  text: string,
+  delimiter: string,
+  quoting: boolean,
+  columns?: readonly string[],
+): SourceRecord[] {
   const rows = parseDelimited(text, delimiter, quoting);
   const header = columns ?? rows.shift()?.fields;
   if (!header) return [];
   return rows.map(({ line, fields }) => {
     if (fields.length !== header.length) {
-      throw new DatasetError(file, line, undefined, `has ${fields.length} fields, expected ${header.length} (${header.join(', ')})`);
+      throw new DatasetError(
+        file,
+        line,
+        undefined,
+        `has ${fields.length} fields, expected ${header.length} (${header.join(', ')})`,
+      );
     }
     return { file, line, record: Object.fromEntries(header.map((name, i) => [name, fields[i]])) };
   });
@@ -98,7 +121,12 @@ async function readParquet(file: string): Promise<SourceRecord[]> {
     file,
     line: i + 1,
     record: Object.fromEntries(
-      Object.entries(record).map(([k, v]) => [k, typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v]),
+      Object.entries(record).map(([k, v]) => [
+        k,
+        typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER)
+          ? Number(v)
+          : v,
+      ]),
     ),
   }));
 }

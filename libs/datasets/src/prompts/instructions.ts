@@ -38,13 +38,15 @@ export const INSTRUCTIONS: Record<LanguageCode, LanguageInstructions> = {
   de: {
     think: 'Denke immer auf Deutsch.',
     math: 'Löse die folgende Mathematikaufgabe Schritt für Schritt.',
-    choice: 'Beantworte die folgende Multiple-Choice-Frage Schritt für Schritt und schließe mit dem Buchstaben der richtigen Option.',
+    choice:
+      'Beantworte die folgende Multiple-Choice-Frage Schritt für Schritt und schließe mit dem Buchstaben der richtigen Option.',
     nli: 'Entscheide Schritt für Schritt, ob die Prämisse die Hypothese impliziert, ihr widerspricht oder keines von beidem.',
   },
   el: {
     think: 'Σκέψου πάντα στα ελληνικά.',
     math: 'Λύσε το παρακάτω μαθηματικό πρόβλημα βήμα προς βήμα.',
-    choice: 'Απάντησε στην παρακάτω ερώτηση πολλαπλής επιλογής βήμα προς βήμα και τελείωσε με το γράμμα της σωστής επιλογής.',
+    choice:
+      'Απάντησε στην παρακάτω ερώτηση πολλαπλής επιλογής βήμα προς βήμα και τελείωσε με το γράμμα της σωστής επιλογής.',
     nli: 'Αποφάσισε βήμα προς βήμα αν η προκείμενη συνεπάγεται την υπόθεση, την αντικρούει ή τίποτα από τα δύο.',
   },
   en: {
@@ -56,13 +58,15 @@ export const INSTRUCTIONS: Record<LanguageCode, LanguageInstructions> = {
   es: {
     think: 'Siempre piensa en español.',
     math: 'Resuelve el siguiente problema de matemáticas paso a paso.',
-    choice: 'Responde la siguiente pregunta de opción múltiple paso a paso y termina con la letra de la opción correcta.',
+    choice:
+      'Responde la siguiente pregunta de opción múltiple paso a paso y termina con la letra de la opción correcta.',
     nli: 'Decide paso a paso si la premisa implica la hipótesis, la contradice o ninguna de las dos.',
   },
   fr: {
     think: 'Pensez toujours en français.',
     math: 'Résolvez le problème de mathématiques suivant étape par étape.',
-    choice: 'Répondez à la question à choix multiples suivante étape par étape, en terminant par la lettre de la bonne option.',
+    choice:
+      'Répondez à la question à choix multiples suivante étape par étape, en terminant par la lettre de la bonne option.',
     nli: "Décidez étape par étape si la prémisse implique l'hypothèse, la contredit, ou ni l'un ni l'autre.",
   },
   hi: {
@@ -80,7 +84,8 @@ export const INSTRUCTIONS: Record<LanguageCode, LanguageInstructions> = {
   it: {
     think: 'Pensa sempre in italiano.',
     math: 'Risolvi il seguente problema di matematica passo dopo passo.',
-    choice: "Rispondi alla seguente domanda a scelta multipla passo dopo passo, terminando con la lettera dell'opzione corretta.",
+    choice:
+      "Rispondi alla seguente domanda a scelta multipla passo dopo passo, terminando con la lettera dell'opzione corretta.",
     nli: "Decidi passo dopo passo se la premessa implica l'ipotesi, la contraddice o nessuna delle due.",
   },
   ja: {

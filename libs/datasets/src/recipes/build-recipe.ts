@@ -31,7 +31,11 @@ export interface BuildRecipeResult {
  */
 export async function buildRecipeDataset(options: BuildRecipeOptions): Promise<BuildRecipeResult> {
   const recipe = recipeRegistry.get(options.recipe);
-  const examples = recipe.build({ languages: options.languages ?? WORLD_LANGUAGES, seed: options.seed ?? 1, count: options.count ?? 300 });
+  const examples = recipe.build({
+    languages: options.languages ?? WORLD_LANGUAGES,
+    seed: options.seed ?? 1,
+    count: options.count ?? 300,
+  });
   mkdirSync(options.outDir, { recursive: true });
   const examplesFile = join(options.outDir, 'examples.jsonl');
   writeFileSync(examplesFile, examples.map((e) => JSON.stringify(e)).join('\n') + '\n');

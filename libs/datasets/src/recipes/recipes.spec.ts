@@ -8,11 +8,14 @@ import { buildRecipeDataset } from './build-recipe.js';
 import { RECIPES, recipeRegistry } from './registry.js';
 
 describe('recipe builders', () => {
-  it.each(RECIPES.map((r) => [r.name, r] as const))('%s builds examples for the requested languages only', (_name, recipe) => {
-    const examples = recipe.build({ languages: ['ja', 'fr'], seed: 1, count: 6 });
-    expect(examples.length).toBeGreaterThan(0);
-    for (const e of examples) expect(['ja', 'fr', 'en']).toContain(e.language);
-  });
+  it.each(RECIPES.map((r) => [r.name, r] as const))(
+    '%s builds examples for the requested languages only',
+    (_name, recipe) => {
+      const examples = recipe.build({ languages: ['ja', 'fr'], seed: 1, count: 6 });
+      expect(examples.length).toBeGreaterThan(0);
+      for (const e of examples) expect(['ja', 'fr', 'en']).toContain(e.language);
+    },
+  );
 
   it('budget SFT chains reason in the question language inside the think block and box the exact answer', () => {
     const [chain] = recipeRegistry.get('budget-sft').build({ languages: ['ja'], seed: 1, count: 1 });
@@ -35,7 +38,14 @@ describe('recipe builders', () => {
 describe('buildRecipeDataset', () => {
   it('writes examples, a trained tokenizer and packed shards whose manifest counts and hashes match the files', async () => {
     const out = mkdtempSync(join(tmpdir(), 'recipe-'));
-    const { manifest, tokenizerDir } = await buildRecipeDataset({ recipe: 'budget-sft', outDir: out, languages: ['en', 'ja', 'zh'], count: 20, vocabSize: 400, sequenceLength: 256 });
+    const { manifest, tokenizerDir } = await buildRecipeDataset({
+      recipe: 'budget-sft',
+      outDir: out,
+      languages: ['en', 'ja', 'zh'],
+      count: 20,
+      vocabSize: 400,
+      sequenceLength: 256,
+    });
     expect(manifest.examples).toBe(60);
     expect(manifest.examplesPerLanguage).toEqual({ en: 20, ja: 20, zh: 20 });
     const shard = manifest.shards[0]!;
@@ -48,17 +58,36 @@ describe('buildRecipeDataset', () => {
     // The first row decodes back to the first example's prompt + completion.
     const tokenizer = Tokenizer.fromDirectory(tokenizerDir);
     const ids = [...new Uint32Array(tokens.buffer, tokens.byteOffset, 256)];
-    const examples = readFileSync(join(out, 'examples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const examples = readFileSync(join(out, 'examples.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const decoded = await tokenizer.decode(ids);
     expect(decoded.startsWith(examples[0].prompt + examples[0].completion)).toBe(true);
   });
 
   it('pads one example per row and counts the examples too long to fit', async () => {
     const out = mkdtempSync(join(tmpdir(), 'recipe-'));
-    const fits = await buildRecipeDataset({ recipe: 'qalign-stage1', outDir: out, languages: ['fr'], count: 10, vocabSize: 300, sequenceLength: 1024, mode: 'pad' });
+    const fits = await buildRecipeDataset({
+      recipe: 'qalign-stage1',
+      outDir: out,
+      languages: ['fr'],
+      count: 10,
+      vocabSize: 300,
+      sequenceLength: 1024,
+      mode: 'pad',
+    });
     expect(fits.manifest).toMatchObject({ examples: 10, truncated: 0 });
     expect(fits.manifest.shards[0]!.sequences).toBe(10);
-    const tooShort = await buildRecipeDataset({ recipe: 'qalign-stage1', outDir: out, languages: ['fr'], count: 10, vocabSize: 300, sequenceLength: 16, mode: 'pad' });
+    const tooShort = await buildRecipeDataset({
+      recipe: 'qalign-stage1',
+      outDir: out,
+      languages: ['fr'],
+      count: 10,
+      vocabSize: 300,
+      sequenceLength: 16,
+      mode: 'pad',
+    });
     expect(tooShort.manifest).toMatchObject({ examples: 0, truncated: 10, shards: [] });
   });
 });

@@ -1,13 +1,24 @@
 import { alpacaPrompt, translationPrompt } from '../prompts/alpaca.js';
 import { thinkingPrompt } from '../prompts/thinking-prompt.js';
 import type { WorldLanguage } from '../synthetic/languages/index.js';
-import { generateProblems, problemText, questionTranslation, workedSolution, type WorldProblem } from '../synthetic/world.js';
+import {
+  generateProblems,
+  problemText,
+  questionTranslation,
+  workedSolution,
+  type WorldProblem,
+} from '../synthetic/world.js';
 import type { Recipe, RecipeExample, RecipeOptions } from './recipe.types.js';
 
 const END = '<|im_end|>';
 
 function trainProblems(options: RecipeOptions): WorldProblem[] {
-  return generateProblems({ seed: options.seed, split: 'train', count: options.count, languages: ['en', ...options.languages.filter((l) => l !== 'en')] });
+  return generateProblems({
+    seed: options.seed,
+    split: 'train',
+    count: options.count,
+    languages: ['en', ...options.languages.filter((l) => l !== 'en')],
+  });
 }
 
 /** A thinking model's answer: reasoning inside the think block (opened by the prompt), then the boxed answer. */
@@ -18,7 +29,8 @@ function thinkingCompletion(problem: WorldProblem, reasoningLanguage: WorldLangu
 
 export const budgetAlignmentSft: Recipe = {
   name: 'budget-sft',
-  description: 'Budget alignment SFT: a few hundred reasoning chains per language, thinking in the language of the question.',
+  description:
+    'Budget alignment SFT: a few hundred reasoning chains per language, thinking in the language of the question.',
   build: (options) =>
     trainProblems(options).flatMap((problem) =>
       options.languages.map((language) => ({
@@ -36,7 +48,13 @@ export const grpoPrompts: Recipe = {
   description: 'GRPO prompt sets: thinking prompts with exact answers for the reward; no completions.',
   build: (options) =>
     trainProblems(options).flatMap((problem) =>
-      options.languages.map((language) => ({ language, part: 'prompt', prompt: thinkingPrompt(problemText(problem, language).question, language), completion: '', answer: String(problem.answer) })),
+      options.languages.map((language) => ({
+        language,
+        part: 'prompt',
+        prompt: thinkingPrompt(problemText(problem, language).question, language),
+        completion: '',
+        answer: String(problem.answer),
+      })),
     ),
 };
 
@@ -49,7 +67,12 @@ export const qalignStage1: Recipe = {
         .filter((l) => l !== 'en')
         .map((language) => {
           const pair = questionTranslation(problem, language);
-          return { language, part: 'translation', prompt: translationPrompt(pair.source, language), completion: pair.target };
+          return {
+            language,
+            part: 'translation',
+            prompt: translationPrompt(pair.source, language),
+            completion: pair.target,
+          };
         }),
     ),
 };
@@ -60,7 +83,13 @@ export const qalignStage2: Recipe = {
   build: (options) =>
     trainProblems(options).map((problem) => {
       const en = problemText(problem, 'en');
-      return { language: 'en' as const, part: 'task', prompt: alpacaPrompt(en.question), completion: `${en.reasoning.join('\n')}\n${en.answer}`, answer: String(problem.answer) };
+      return {
+        language: 'en' as const,
+        part: 'task',
+        prompt: alpacaPrompt(en.question),
+        completion: `${en.reasoning.join('\n')}\n${en.answer}`,
+        answer: String(problem.answer),
+      };
     }),
 };
 
@@ -71,9 +100,18 @@ export const midAlign: Recipe = {
     trainProblems(options).flatMap((problem) =>
       options.languages.flatMap((language): RecipeExample[] => {
         const text = problemText(problem, language);
-        const task = { language, part: 'task', prompt: thinkingPrompt(text.question, language), completion: thinkingCompletion(problem, language), answer: String(problem.answer) };
+        const task = {
+          language,
+          part: 'task',
+          prompt: thinkingPrompt(text.question, language),
+          completion: thinkingCompletion(problem, language),
+          answer: String(problem.answer),
+        };
         if (language === 'en') return [task];
-        return [{ language, part: 'parallel', prompt: problemText(problem, 'en').question, completion: text.question }, task];
+        return [
+          { language, part: 'parallel', prompt: problemText(problem, 'en').question, completion: text.question },
+          task,
+        ];
       }),
     ),
 };
@@ -87,7 +125,12 @@ export const mindMergerMapping: Recipe = {
         .filter((l) => l !== 'en')
         .map((language) => {
           const pair = questionTranslation(problem, language);
-          return { language, part: 'translation', prompt: translationPrompt(pair.source, language), completion: pair.target };
+          return {
+            language,
+            part: 'translation',
+            prompt: translationPrompt(pair.source, language),
+            completion: pair.target,
+          };
         }),
     ),
 };
@@ -99,7 +142,13 @@ export const mindMergerAugmentation: Recipe = {
     trainProblems(options).flatMap((problem) =>
       options.languages.map((language) => {
         const solution = workedSolution(problem, language, 'en');
-        return { language, part: 'task', prompt: alpacaPrompt(solution.question), completion: `${solution.reasoning}\n${solution.answer}`, answer: String(problem.answer) };
+        return {
+          language,
+          part: 'task',
+          prompt: alpacaPrompt(solution.question),
+          completion: `${solution.reasoning}\n${solution.answer}`,
+          answer: String(problem.answer),
+        };
       }),
     ),
 };

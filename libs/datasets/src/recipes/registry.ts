@@ -1,7 +1,23 @@
 import { Registry } from '@xreason/contracts';
 import type { Recipe } from './recipe.types.js';
-import { budgetAlignmentSft, grpoPrompts, midAlign, mindMergerAugmentation, mindMergerMapping, qalignStage1, qalignStage2 } from './recipes.js';
+import {
+  budgetAlignmentSft,
+  grpoPrompts,
+  midAlign,
+  mindMergerAugmentation,
+  mindMergerMapping,
+  qalignStage1,
+  qalignStage2,
+} from './recipes.js';
 
-export const RECIPES: readonly Recipe[] = [budgetAlignmentSft, grpoPrompts, qalignStage1, qalignStage2, midAlign, mindMergerMapping, mindMergerAugmentation];
+export const RECIPES: readonly Recipe[] = [
+  budgetAlignmentSft,
+  grpoPrompts,
+  qalignStage1,
+  qalignStage2,
+  midAlign,
+  mindMergerMapping,
+  mindMergerAugmentation,
+];
 
 export const recipeRegistry = new Registry<Recipe>('recipe', RECIPES).freeze();

@@ -47,7 +47,11 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * rows and writes shards of raw little-endian arrays — mmap-able, no parsing on the training path —
  * with a manifest of counts, token totals and content hashes.
  */
-export async function writeTokenizedShards(examples: readonly RecipeExample[], tokenizer: Tokenizer, options: ShardOptions): Promise<ShardManifest> {
+export async function writeTokenizedShards(
+  examples: readonly RecipeExample[],
+  tokenizer: Tokenizer,
+  options: ShardOptions,
+): Promise<ShardManifest> {
   mkdirSync(options.outDir, { recursive: true });
   const L = options.sequenceLength;
   const prompts = await tokenizer.encodeBatchIds(examples.map((e) => e.prompt));

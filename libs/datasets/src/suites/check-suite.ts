@@ -20,13 +20,32 @@ export interface SuiteCheckReport {
  * reports the item count per language or every error (file, line, field). An unknown suite name
  * throws with a did-you-mean; a directory with no file of the suite is an error.
  */
-export async function checkSuiteDirectory(suiteName: string, dir: string, options: { languages?: readonly LanguageCode[] } = {}): Promise<SuiteCheckReport> {
+export async function checkSuiteDirectory(
+  suiteName: string,
+  dir: string,
+  options: { languages?: readonly LanguageCode[] } = {},
+): Promise<SuiteCheckReport> {
   const suite = suiteRegistry.get(suiteName);
-  const report: SuiteCheckReport = { suite: suite.name, version: suite.version, dir, counts: {}, missing: [], errors: [], ok: true };
+  const report: SuiteCheckReport = {
+    suite: suite.name,
+    version: suite.version,
+    dir,
+    counts: {},
+    missing: [],
+    errors: [],
+    ok: true,
+  };
   const collected: DatasetError[] = [];
   for (const language of options.languages ?? suite.languages) {
     if (options.languages && !findSuiteFile(suite, dir, language)) {
-      collected.push(new DatasetError(dir, 0, undefined, `no ${suite.name} file for "${language}" (looked for: ${suite.files(language).join(', ')})`));
+      collected.push(
+        new DatasetError(
+          dir,
+          0,
+          undefined,
+          `no ${suite.name} file for "${language}" (looked for: ${suite.files(language).join(', ')})`,
+        ),
+      );
       continue;
     }
     if (!suite.languages.includes(language) || !findSuiteFile(suite, dir, language)) {
@@ -38,9 +57,21 @@ export async function checkSuiteDirectory(suiteName: string, dir: string, option
     report.counts[language] = items.length;
   }
   if (Object.keys(report.counts).length === 0 && collected.length === 0) {
-    collected.push(new DatasetError(dir, 0, undefined, `no ${suite.name} files found (e.g. ${suite.files(suite.languages[0] as LanguageCode)[0]})`));
+    collected.push(
+      new DatasetError(
+        dir,
+        0,
+        undefined,
+        `no ${suite.name} files found (e.g. ${suite.files(suite.languages[0] as LanguageCode)[0]})`,
+      ),
+    );
   }
-  report.errors = collected.map((e) => ({ file: e.file, line: e.line, ...(e.field ? { field: e.field } : {}), message: e.message }));
+  report.errors = collected.map((e) => ({
+    file: e.file,
+    line: e.line,
+    ...(e.field ? { field: e.field } : {}),
+    message: e.message,
+  }));
   report.ok = report.errors.length === 0;
   return report;
 }

@@ -8,7 +8,10 @@ import { RowProblem, type BenchmarkItem, type BenchmarkSuite } from './suite.typ
 
 /** The first of the suite's candidate files that exists for `language`, or undefined. */
 export function findSuiteFile(suite: BenchmarkSuite, dir: string, language: LanguageCode): string | undefined {
-  return suite.files(language).map((relative) => join(dir, relative)).find((path) => existsSync(path));
+  return suite
+    .files(language)
+    .map((relative) => join(dir, relative))
+    .find((path) => existsSync(path));
 }
 
 /**
@@ -22,10 +25,21 @@ export async function loadSuiteLanguage(
   options: { collectErrors?: DatasetError[] } = {},
 ): Promise<BenchmarkItem[]> {
   if (!suite.languages.includes(language)) {
-    throw new DatasetError(dir, 0, undefined, `suite "${suite.name}" has no language "${language}" (has: ${suite.languages.join(', ')})`);
+    throw new DatasetError(
+      dir,
+      0,
+      undefined,
+      `suite "${suite.name}" has no language "${language}" (has: ${suite.languages.join(', ')})`,
+    );
   }
   const file = findSuiteFile(suite, dir, language);
-  if (!file) throw new DatasetError(dir, 0, undefined, `no ${suite.name} file for "${language}" (looked for: ${suite.files(language).join(', ')})`);
+  if (!file)
+    throw new DatasetError(
+      dir,
+      0,
+      undefined,
+      `no ${suite.name} file for "${language}" (looked for: ${suite.files(language).join(', ')})`,
+    );
   const items: BenchmarkItem[] = [];
   const fail = (error: DatasetError): void => {
     if (!options.collectErrors) throw error;
@@ -45,7 +59,14 @@ export async function loadSuiteLanguage(
     const problems = findProblems(suite.row, record);
     if (problems.length > 0) {
       const first = problems[0]!;
-      fail(new DatasetError(file, line, first.path.replace(/^\//, '').replace(/\//g, '.') || undefined, first.message.toLowerCase()));
+      fail(
+        new DatasetError(
+          file,
+          line,
+          first.path.replace(/^\//, '').replace(/\//g, '.') || undefined,
+          first.message.toLowerCase(),
+        ),
+      );
       continue;
     }
     try {

@@ -11,7 +11,17 @@ import { xcsqa } from './xcsqa/xcsqa.suite.js';
 import { xnli } from './xnli/xnli.suite.js';
 
 /** Every benchmark suite, one file each; adding one is a folder and a line here. */
-export const SUITES: readonly BenchmarkSuite[] = [mgsm, msvamp, xcsqa, xnli, mmlu, mmmlu, aime2025, gpqaDiamond, mmluPro] as BenchmarkSuite[];
+export const SUITES: readonly BenchmarkSuite[] = [
+  mgsm,
+  msvamp,
+  xcsqa,
+  xnli,
+  mmlu,
+  mmmlu,
+  aime2025,
+  gpqaDiamond,
+  mmluPro,
+] as BenchmarkSuite[];
 
 export const suiteRegistry = new Registry<BenchmarkSuite>('benchmark suite', SUITES).freeze();
 

@@ -54,7 +54,13 @@ export function defineSuite<Row extends TObject>(suite: BenchmarkSuite<Row>): Be
 
 /** The layouts common to most suites: `<lang>.jsonl`, `<lang>.parquet`, `<lang>/test.jsonl`, the hub's parquet shard. */
 export function commonFiles(language: string): string[] {
-  return [`${language}.jsonl`, `${language}.json`, `${language}.parquet`, `${language}/test.jsonl`, `${language}/test-00000-of-00001.parquet`];
+  return [
+    `${language}.jsonl`,
+    `${language}.json`,
+    `${language}.parquet`,
+    `${language}/test.jsonl`,
+    `${language}/test-00000-of-00001.parquet`,
+  ];
 }
 
 export const LETTERS = 'ABCDEFGHIJ';

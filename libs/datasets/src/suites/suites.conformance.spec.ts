@@ -62,13 +62,38 @@ describe('suite registry and loader errors', () => {
   it.each([
     ['mgsm', 'mgsm_de.tsv', 'Frage ohne Antwort\n', /mgsm_de\.tsv:1: has 1 fields, expected 2/],
     ['mgsm', 'mgsm_de.tsv', 'Q1\t4\nQ2\tvier\n', /mgsm_de\.tsv:2: field "answer_number" is not a number/],
-    ['xcsqa', 'de/dev.jsonl', '{"question":{"stem":"s","choices":[{"label":"A","text":"a"},{"label":"B","text":"b"}]},"answerKey":"A"}\n{"question":{"stem":"s"},"answerKey":"A"}\n', /dev\.jsonl:2: field "question\.choices" expected required property/],
-    ['xcsqa', 'de/dev.jsonl', '{"question":{"stem":"s","choices":[{"label":"A","text":"a"}, {"label":"B","text":"b"}]},"answerKey":"E"}\n', /dev\.jsonl:1: field "answerKey" "E" is not one of the choice labels A, B/],
+    [
+      'xcsqa',
+      'de/dev.jsonl',
+      '{"question":{"stem":"s","choices":[{"label":"A","text":"a"},{"label":"B","text":"b"}]},"answerKey":"A"}\n{"question":{"stem":"s"},"answerKey":"A"}\n',
+      /dev\.jsonl:2: field "question\.choices" expected required property/,
+    ],
+    [
+      'xcsqa',
+      'de/dev.jsonl',
+      '{"question":{"stem":"s","choices":[{"label":"A","text":"a"}, {"label":"B","text":"b"}]},"answerKey":"E"}\n',
+      /dev\.jsonl:1: field "answerKey" "E" is not one of the choice labels A, B/,
+    ],
     ['xcsqa', 'de/dev.jsonl', '{"question": oops}\n', /dev\.jsonl:1: is not valid JSON/],
     ['mmlu', 'mmlu.csv', 'Question,A,B,C,D,Answer\nq,a,b,c,d,E\n', /mmlu\.csv:2: field "Answer"/],
-    ['gpqa-diamond', 'de.jsonl', '{"problem":"p","solution":"no box here"}\n', /de\.jsonl:1: field "solution" has no \\boxed/],
-    ['mmlu-pro', 'test.jsonl', '{"question":"q","options":["a","b"],"answer":"D"}\n', /test\.jsonl:1: field "answer" "D" is beyond the 2 options/],
-    ['aime2025', 'de.jsonl', '{"problem":"p","answer":"1000"}\n', /de\.jsonl:1: field "answer" AIME answers are integers/],
+    [
+      'gpqa-diamond',
+      'de.jsonl',
+      '{"problem":"p","solution":"no box here"}\n',
+      /de\.jsonl:1: field "solution" has no \\boxed/,
+    ],
+    [
+      'mmlu-pro',
+      'test.jsonl',
+      '{"question":"q","options":["a","b"],"answer":"D"}\n',
+      /test\.jsonl:1: field "answer" "D" is beyond the 2 options/,
+    ],
+    [
+      'aime2025',
+      'de.jsonl',
+      '{"problem":"p","answer":"1000"}\n',
+      /de\.jsonl:1: field "answer" AIME answers are integers/,
+    ],
   ])('%s rejects a malformed row in %s naming file, line and field', async (suiteName, relative, content, expected) => {
     const dir = mkdtempSync(join(tmpdir(), 'suite-'));
     mkdirSync(dirname(join(dir, relative)), { recursive: true });

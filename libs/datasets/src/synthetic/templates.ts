@@ -57,7 +57,13 @@ const div = (left: number, right: number): Step => ({ left, op: '÷', right, res
 
 export const TEMPLATES: readonly WorldTemplate[] = [
   { name: 'buy-more', steps: 1, free: ['a', 'b'], solve: (n) => [add(v(n, 'a'), v(n, 'b'))] },
-  { name: 'give-away', steps: 1, free: ['a', 'b'], accept: (n) => v(n, 'a') > v(n, 'b'), solve: (n) => [sub(v(n, 'a'), v(n, 'b'))] },
+  {
+    name: 'give-away',
+    steps: 1,
+    free: ['a', 'b'],
+    accept: (n) => v(n, 'a') > v(n, 'b'),
+    solve: (n) => [sub(v(n, 'a'), v(n, 'b'))],
+  },
   { name: 'packs', steps: 1, free: ['a', 'b'], solve: (n) => [mul(v(n, 'a'), v(n, 'b'))] },
   {
     name: 'buy-then-give',
@@ -91,7 +97,13 @@ export const TEMPLATES: readonly WorldTemplate[] = [
     },
   },
   // Held out by default: same operations, stories the training split never tells.
-  { name: 'lose', steps: 1, free: ['a', 'b'], accept: (n) => v(n, 'a') > v(n, 'b'), solve: (n) => [sub(v(n, 'a'), v(n, 'b'))] },
+  {
+    name: 'lose',
+    steps: 1,
+    free: ['a', 'b'],
+    accept: (n) => v(n, 'a') > v(n, 'b'),
+    solve: (n) => [sub(v(n, 'a'), v(n, 'b'))],
+  },
   {
     name: 'boxes-plus-loose',
     steps: 2,

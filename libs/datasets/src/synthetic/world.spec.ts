@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { WORLD_LANGUAGES } from './languages/index.js';
 import { TEMPLATES } from './templates.js';
-import { DEFAULT_SPLITS, generateProblems, HELD_OUT_RANGE, questionTranslation, SPLIT_NAMES, TRAIN_RANGE, workedSolution, type WorldProblem } from './world.js';
+import {
+  DEFAULT_SPLITS,
+  generateProblems,
+  HELD_OUT_RANGE,
+  questionTranslation,
+  SPLIT_NAMES,
+  TRAIN_RANGE,
+  workedSolution,
+  type WorldProblem,
+} from './world.js';
 
 const EQUATION = /(\d+) ([+\-×÷]) (\d+) = (\d+)/g;
-const apply = (a: number, op: string, b: number): number => (op === '+' ? a + b : op === '-' ? a - b : op === '×' ? a * b : a / b);
+const apply = (a: number, op: string, b: number): number =>
+  op === '+' ? a + b : op === '-' ? a - b : op === '×' ? a * b : a / b;
 
-const bySplit = Object.fromEntries(SPLIT_NAMES.map((split) => [split, generateProblems({ seed: 7, split, count: 120 })])) as Record<
-  (typeof SPLIT_NAMES)[number],
-  WorldProblem[]
->;
+const bySplit = Object.fromEntries(
+  SPLIT_NAMES.map((split) => [split, generateProblems({ seed: 7, split, count: 120 })]),
+) as Record<(typeof SPLIT_NAMES)[number], WorldProblem[]>;
 const all = Object.values(bySplit).flat();
 
 describe('the synthetic multilingual reasoning world', () => {
@@ -83,11 +92,14 @@ describe('the synthetic multilingual reasoning world', () => {
   it('holds out templates: the template split shares none with training', () => {
     const trainTemplates = new Set(bySplit.train.map((p) => p.template));
     for (const p of bySplit['test-template']) expect(trainTemplates.has(p.template)).toBe(false);
-    expect(new Set(bySplit['test-template'].map((p) => p.template)).size).toBe(DEFAULT_SPLITS['test-template'].templates.length);
+    expect(new Set(bySplit['test-template'].map((p) => p.template)).size).toBe(
+      DEFAULT_SPLITS['test-template'].templates.length,
+    );
   });
 
   it('holds out a number range: no free operand of the range split lies in the training range', () => {
-    const freeOperands = (p: WorldProblem) => TEMPLATES.find((t) => t.name === p.template)!.free.map((k) => p.numbers[k]!);
+    const freeOperands = (p: WorldProblem) =>
+      TEMPLATES.find((t) => t.name === p.template)!.free.map((k) => p.numbers[k]!);
     const trainMax = Math.max(...bySplit.train.flatMap(freeOperands));
     const rangeMin = Math.min(...bySplit['test-range'].flatMap(freeOperands));
     expect(trainMax).toBeLessThanOrEqual(TRAIN_RANGE.max);
@@ -107,12 +119,19 @@ describe('the synthetic multilingual reasoning world', () => {
     expect(mixed.question).toBe(problem.text.ja!.question);
     expect(mixed.reasoning).toBe(problem.text.en!.reasoning.join('\n'));
     expect(mixed.answer).toBe(`The answer is ${problem.answer}.`);
-    expect(questionTranslation(problem, 'fr')).toEqual({ source: problem.text.fr!.question, target: problem.text.en!.question, from: 'fr', to: 'en' });
+    expect(questionTranslation(problem, 'fr')).toEqual({
+      source: problem.text.fr!.question,
+      target: problem.text.en!.question,
+      from: 'fr',
+      to: 'en',
+    });
   });
 
   it('names the missing language when asked for one it was not generated in', () => {
     const [problem] = generateProblems({ seed: 1, split: 'train', count: 1, languages: ['en'] });
     expect(() => workedSolution(problem!, 'de')).toThrow(/generated without "de"/);
-    expect(() => generateProblems({ seed: 1, split: 'train', count: 1, languages: ['xx' as 'en'] })).toThrow(/not written in "xx"/);
+    expect(() => generateProblems({ seed: 1, split: 'train', count: 1, languages: ['xx' as 'en'] })).toThrow(
+      /not written in "xx"/,
+    );
   });
 });

@@ -2,7 +2,15 @@ import type { Cast } from './language-pack.js';
 import { CAST_SIZE } from './language-pack.js';
 import { isWorldLanguage, LANGUAGE_PACKS, WORLD_LANGUAGES, type WorldLanguage } from './languages/index.js';
 import { SeededRandom } from './random.js';
-import { drawNumbers, equation, TEMPLATES, type NumberRange, type Step, type TemplateName, type WorldTemplate } from './templates.js';
+import {
+  drawNumbers,
+  equation,
+  TEMPLATES,
+  type NumberRange,
+  type Step,
+  type TemplateName,
+  type WorldTemplate,
+} from './templates.js';
 
 /**
  * The synthetic multilingual reasoning world: grade-school word problems with exact answers,
@@ -19,7 +27,14 @@ export interface SplitSpec {
   range: NumberRange;
 }
 
-export const TRAIN_TEMPLATES: readonly TemplateName[] = ['buy-more', 'give-away', 'packs', 'buy-then-give', 'packs-minus', 'packs-then-share'];
+export const TRAIN_TEMPLATES: readonly TemplateName[] = [
+  'buy-more',
+  'give-away',
+  'packs',
+  'buy-then-give',
+  'packs-minus',
+  'packs-then-share',
+];
 export const HELD_OUT_TEMPLATES: readonly TemplateName[] = ['lose', 'boxes-plus-loose', 'pages-left'];
 export const TRAIN_RANGE: NumberRange = { min: 2, max: 20 };
 export const HELD_OUT_RANGE: NumberRange = { min: 21, max: 60 };
@@ -78,12 +93,14 @@ export function generateProblems(options: GenerateOptions): WorldProblem[] {
   const spec = splits[options.split];
   const languages = options.languages ?? WORLD_LANGUAGES;
   for (const language of languages) {
-    if (!isWorldLanguage(language)) throw new Error(`the synthetic world is not written in "${language}" (have: ${WORLD_LANGUAGES.join(', ')})`);
+    if (!isWorldLanguage(language))
+      throw new Error(`the synthetic world is not written in "${language}" (have: ${WORLD_LANGUAGES.join(', ')})`);
   }
   const templates = spec.templates
     .map((name) => TEMPLATES.find((t) => t.name === name) as WorldTemplate)
     .filter((t) => !options.difficulty || options.difficulty.includes(t.steps));
-  if (templates.length === 0) throw new Error(`split "${options.split}" has no template with ${options.difficulty?.join('/')} steps`);
+  if (templates.length === 0)
+    throw new Error(`split "${options.split}" has no template with ${options.difficulty?.join('/')} steps`);
 
   const problems: WorldProblem[] = [];
   for (let index = 0; index < options.count; index++) {
@@ -94,12 +111,17 @@ export function generateProblems(options: GenerateOptions): WorldProblem[] {
     if (options.split === 'train' || options.split === 'test-iid') {
       const wantIid = options.split === 'test-iid';
       for (let tries = 0; inIidTest(template.name, numbers) !== wantIid; tries++) {
-        if (tries > 10_000) throw new Error(`split "${options.split}": cannot draw a problem for template "${template.name}"`);
+        if (tries > 10_000)
+          throw new Error(`split "${options.split}": cannot draw a problem for template "${template.name}"`);
         numbers = drawNumbers(template, spec.range, random);
       }
     }
     const name = random.int(0, CAST_SIZE.names - 1);
-    const cast: Cast = { name, friend: (name + random.int(1, CAST_SIZE.names - 1)) % CAST_SIZE.names, item: random.int(0, CAST_SIZE.items - 1) };
+    const cast: Cast = {
+      name,
+      friend: (name + random.int(1, CAST_SIZE.names - 1)) % CAST_SIZE.names,
+      item: random.int(0, CAST_SIZE.items - 1),
+    };
     const solution = template.solve(numbers);
     const answer = (solution.at(-1) as Step).result;
     const equations = solution.map(equation);
@@ -112,7 +134,17 @@ export function generateProblems(options: GenerateOptions): WorldProblem[] {
         answer: pack.answer(answer),
       };
     }
-    problems.push({ id: `${options.split}-${options.seed}-${index}`, split: options.split, template: template.name, steps: template.steps, numbers, solution, answer, cast, text });
+    problems.push({
+      id: `${options.split}-${options.seed}-${index}`,
+      split: options.split,
+      template: template.name,
+      steps: template.steps,
+      numbers,
+      solution,
+      answer,
+      cast,
+      text,
+    });
   }
   return problems;
 }
@@ -129,7 +161,11 @@ export function problemText(problem: WorldProblem, language: WorldLanguage): Pro
  * `reasoningLanguage`. With them different (say ja question, en reasoning) this is the behaviour
  * the alignment methods remove — an English-thinking model answering a Japanese user.
  */
-export function workedSolution(problem: WorldProblem, questionLanguage: WorldLanguage, reasoningLanguage: WorldLanguage = questionLanguage) {
+export function workedSolution(
+  problem: WorldProblem,
+  questionLanguage: WorldLanguage,
+  reasoningLanguage: WorldLanguage = questionLanguage,
+) {
   const reasoning = problemText(problem, reasoningLanguage);
   return {
     question: problemText(problem, questionLanguage).question,

@@ -17,4 +17,13 @@ export * from './run.entity.js';
 export * from './stage.entity.js';
 
 /** Every entity of the schema; the migrations must produce exactly these tables. */
-export const dbEntities = [RunEntity, StageEntity, ArtifactEntity, EvalResultEntity, ProcessedMessageEntity, EvalRunEntity, EvalSampleEntity, EvalAggregateEntity];
+export const dbEntities = [
+  RunEntity,
+  StageEntity,
+  ArtifactEntity,
+  EvalResultEntity,
+  ProcessedMessageEntity,
+  EvalRunEntity,
+  EvalSampleEntity,
+  EvalAggregateEntity,
+];

@@ -2,7 +2,13 @@ import type { LanguageCode } from '@xreason/contracts';
 import { questionText, userMessage, type BenchmarkItem } from '@xreason/datasets';
 import type { ScoringMode } from '@xreason/reasoning';
 import { generationCacheKey } from '../generation/cache-key.js';
-import type { Completion, GenerationBackend, GenerationPrompt, GenerationRequest, SamplingParams } from '../generation/generation-backend.js';
+import type {
+  Completion,
+  GenerationBackend,
+  GenerationPrompt,
+  GenerationRequest,
+  SamplingParams,
+} from '../generation/generation-backend.js';
 import { aggregateSamples, type Aggregate } from '../metrics/aggregate.js';
 import type { SampleRecord } from '../scoring/sample-record.js';
 import { SampleJudge } from '../scoring/sample-judge.js';
@@ -57,11 +63,15 @@ export interface EvaluationOutcome {
 
 /** The prompt used unless the caller gives one: the per-language instruction (@xreason/datasets) and the question. */
 export function defaultPrompt(item: BenchmarkItem): GenerationPrompt {
-  return { kind: 'chat', messages: [{ role: 'user', content: userMessage(questionText(item), item.language, item.task) }] };
+  return {
+    kind: 'chat',
+    messages: [{ role: 'user', content: userMessage(questionText(item), item.language, item.task) }],
+  };
 }
 
 function checkRequest(request: EvaluationRequest): void {
-  if (!Number.isInteger(request.n) || request.n < 1) throw new RangeError(`n: must be a positive integer, got ${request.n}`);
+  if (!Number.isInteger(request.n) || request.n < 1)
+    throw new RangeError(`n: must be a positive integer, got ${request.n}`);
   if (request.ks.length === 0) throw new RangeError('ks: at least one k is needed');
   for (const k of request.ks) {
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`ks: ${k} is not a positive integer`);
@@ -70,11 +80,13 @@ function checkRequest(request: EvaluationRequest): void {
   const { temperature, topP, maxTokens } = request.params;
   if (!(temperature >= 0)) throw new RangeError(`params.temperature: must be >= 0, got ${temperature}`);
   if (!(topP > 0 && topP <= 1)) throw new RangeError(`params.topP: must be in (0, 1], got ${topP}`);
-  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new RangeError(`params.maxTokens: must be a positive integer, got ${maxTokens}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < 1)
+    throw new RangeError(`params.maxTokens: must be a positive integer, got ${maxTokens}`);
   if (request.items.length === 0) throw new RangeError('items: nothing to evaluate');
   const seen = new Set<string>();
   for (const item of request.items) {
-    if (item.suite !== request.suite.name) throw new RangeError(`items: ${item.id} belongs to suite "${item.suite}", not "${request.suite.name}"`);
+    if (item.suite !== request.suite.name)
+      throw new RangeError(`items: ${item.id} belongs to suite "${item.suite}", not "${request.suite.name}"`);
     const key = `${item.language}\u0000${item.id}`;
     if (seen.has(key)) throw new RangeError(`items: ${item.id} (${item.language}) appears twice`);
     seen.add(key);
@@ -83,7 +95,9 @@ function checkRequest(request: EvaluationRequest): void {
 
 function checkAnswer(request: GenerationRequest, completions: Completion[] | undefined, backend: string): Completion[] {
   if (!completions || completions.length !== request.n) {
-    throw new Error(`backend ${backend} returned ${completions?.length ?? 0} completions for ${request.itemId} (${request.language}), ${request.n} requested`);
+    throw new Error(
+      `backend ${backend} returned ${completions?.length ?? 0} completions for ${request.itemId} (${request.language}), ${request.n} requested`,
+    );
   }
   return completions;
 }
@@ -108,7 +122,12 @@ export async function evaluate(request: EvaluationRequest, deps: EvaluationDeps)
   let itemsGenerated = 0;
   let itemsCached = 0;
 
-  const record = (item: BenchmarkItem, prompt: GenerationPrompt, cacheKey: string, completions: Completion[]): SampleRecord[] =>
+  const record = (
+    item: BenchmarkItem,
+    prompt: GenerationPrompt,
+    cacheKey: string,
+    completions: Completion[],
+  ): SampleRecord[] =>
     completions.map((completion, index) => ({
       model: model.name,
       model_hash: model.hash,
@@ -121,7 +140,13 @@ export async function evaluate(request: EvaluationRequest, deps: EvaluationDeps)
       task: item.task,
       gold: item.gold,
       prompt,
-      params: { temperature: params.temperature, top_p: params.topP, max_tokens: params.maxTokens, seed: params.seed, n },
+      params: {
+        temperature: params.temperature,
+        top_p: params.topP,
+        max_tokens: params.maxTokens,
+        seed: params.seed,
+        n,
+      },
       cache_key: cacheKey,
       completion: completion.text,
       token_ids: completion.tokenIds,
@@ -148,7 +173,12 @@ export async function evaluate(request: EvaluationRequest, deps: EvaluationDeps)
       });
       return { item, prompt, cacheKey };
     });
-    const cached = deps.cache ? await deps.cache.lookup(pending.map((p) => p.cacheKey), n) : new Map<string, Completion[]>();
+    const cached = deps.cache
+      ? await deps.cache.lookup(
+          pending.map((p) => p.cacheKey),
+          n,
+        )
+      : new Map<string, Completion[]>();
 
     const hits = pending.filter((p) => cached.has(p.cacheKey));
     if (hits.length > 0) {
@@ -163,9 +193,17 @@ export async function evaluate(request: EvaluationRequest, deps: EvaluationDeps)
     for (let start = 0; start < misses.length; start += batchSize) {
       deps.signal?.throwIfAborted();
       const chunk = misses.slice(start, start + batchSize);
-      const requests: GenerationRequest[] = chunk.map((p) => ({ itemId: p.item.id, language, prompt: p.prompt, n, params }));
+      const requests: GenerationRequest[] = chunk.map((p) => ({
+        itemId: p.item.id,
+        language,
+        prompt: p.prompt,
+        n,
+        params,
+      }));
       const answers = await deps.backend.generate(requests, deps.signal ? { signal: deps.signal } : {});
-      const batch = chunk.flatMap((p, i) => record(p.item, p.prompt, p.cacheKey, checkAnswer(requests[i]!, answers[i], deps.backend.name)));
+      const batch = chunk.flatMap((p, i) =>
+        record(p.item, p.prompt, p.cacheKey, checkAnswer(requests[i]!, answers[i], deps.backend.name)),
+      );
       samples.push(...batch);
       await deps.onSamples?.(batch);
       itemsGenerated += chunk.length;

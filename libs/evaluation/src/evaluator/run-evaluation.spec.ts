@@ -62,29 +62,56 @@ describe('runEvaluation (Postgres + files)', () => {
     expect(backend.requested).toBe(30);
 
     const run = await db.dataSource.getRepository(EvalRunEntity).findOneByOrFail({ id: result.evalRunId });
-    expect(run).toMatchObject({ status: 'succeeded', model: 'world-model', suite: 'world', languages: ['ja', 'fr', 'es'], resultsUri: result.resultsPath });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      model: 'world-model',
+      suite: 'world',
+      languages: ['ja', 'fr', 'es'],
+      resultsUri: result.resultsPath,
+    });
     expect(run.finishedAt).toBeInstanceOf(Date);
 
     // From Postgres: the samples come back whole and give the stored aggregates again.
     const stored = await store.loadSamples(result.evalRunId);
     expect(stored).toHaveLength(10 * 3 * 4);
-    const sortKey = (s: { language: string; item_id: string; sample_index: number }) => `${s.language}/${s.item_id}/${s.sample_index}`;
-    const inOrder = <T extends Parameters<typeof sortKey>[0]>(list: readonly T[]) => [...list].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
+    const sortKey = (s: { language: string; item_id: string; sample_index: number }) =>
+      `${s.language}/${s.item_id}/${s.sample_index}`;
+    const inOrder = <T extends Parameters<typeof sortKey>[0]>(list: readonly T[]) =>
+      [...list].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
     expect(inOrder(stored)).toEqual(inOrder(result.samples));
     const storedAggregates = await store.loadAggregates(result.evalRunId);
     const recomputed = aggregateSamples(stored, { ks: request.ks, bootstrapResamples: 200 });
-    const byKey = (list: typeof recomputed) => Object.fromEntries(list.map((a) => [`${a.language}/${a.mode}/${a.metric}`, a]));
+    const byKey = (list: typeof recomputed) =>
+      Object.fromEntries(list.map((a) => [`${a.language}/${a.mode}/${a.metric}`, a]));
     expect(byKey(storedAggregates)).toEqual(byKey(recomputed));
     expect(storedAggregates.length).toBe(result.aggregates.length);
 
     // From the files: results.json lists the samples files, whose lines recompute the same numbers.
     const results = await readResultsFile(result.resultsPath);
-    expect(results.samples).toEqual({ ja: 'samples_world_ja.jsonl', fr: 'samples_world_fr.jsonl', es: 'samples_world_es.jsonl' });
-    const fromFiles = (await Promise.all(Object.values(results.samples).map((f) => readSamplesFile(join(outputDir, result.evalRunId, f))))).flat();
+    expect(results.samples).toEqual({
+      ja: 'samples_world_ja.jsonl',
+      fr: 'samples_world_fr.jsonl',
+      es: 'samples_world_es.jsonl',
+    });
+    const fromFiles = (
+      await Promise.all(
+        Object.values(results.samples).map((f) => readSamplesFile(join(outputDir, result.evalRunId, f))),
+      )
+    ).flat();
     for (const a of aggregateSamples(fromFiles, { ks: request.ks, bootstrapResamples: 200 })) {
-      expect(results.results[a.language]?.[a.mode]?.[a.metric]).toEqual({ value: a.value, ci_low: a.ciLow, ci_high: a.ciHigh });
+      expect(results.results[a.language]?.[a.mode]?.[a.metric]).toEqual({
+        value: a.value,
+        ci_low: a.ciLow,
+        ci_high: a.ciHigh,
+      });
     }
-    expect(results.config).toMatchObject({ n: 4, ks: [1, 2, 4], temperature: 0.6, topP: 0.95, modes: ['robust', 'seed-compatible'] });
+    expect(results.config).toMatchObject({
+      n: 4,
+      ks: [1, 2, 4],
+      temperature: 0.6,
+      topP: 0.95,
+      modes: ['robust', 'seed-compatible'],
+    });
     const firstLine = JSON.parse((await readFile(result.samplesPaths[0]!, 'utf8')).split('\n')[0]!);
     expect(firstLine).toMatchObject({ model: 'world-model', suite: 'world', language: 'ja', prompt: { kind: 'chat' } });
     expect(firstLine.completion).toContain('</think>');
@@ -92,9 +119,17 @@ describe('runEvaluation (Postgres + files)', () => {
   });
 
   it('a repeated request generates nothing: every item comes from the cache, with the same numbers', async () => {
-    const first = await runEvaluation(request, { backend: worldModel({ problems, accuracy: 0.3, consistency: 0.5, seed: 11 }), judge }, { outputDir: join(state.path, 'eval'), store });
+    const first = await runEvaluation(
+      request,
+      { backend: worldModel({ problems, accuracy: 0.3, consistency: 0.5, seed: 11 }), judge },
+      { outputDir: join(state.path, 'eval'), store },
+    );
     const again = counting(worldModel({ problems, accuracy: 0.3, consistency: 0.5, seed: 11 }));
-    const second = await runEvaluation({ ...request }, { backend: again, judge }, { outputDir: join(state.path, 'eval'), store });
+    const second = await runEvaluation(
+      { ...request },
+      { backend: again, judge },
+      { outputDir: join(state.path, 'eval'), store },
+    );
     expect(again.requested).toBe(0);
     expect(second.itemsCached).toBe(30);
     expect(second.aggregates).toEqual(first.aggregates);
@@ -107,7 +142,11 @@ describe('runEvaluation (Postgres + files)', () => {
       { n: 2, ks: [1] },
     ]) {
       const backend = counting(worldModel({ problems, accuracy: 0.3, consistency: 0.5 }));
-      await runEvaluation({ ...request, ...change }, { backend, judge }, { outputDir: join(state.path, 'eval'), store });
+      await runEvaluation(
+        { ...request, ...change },
+        { backend, judge },
+        { outputDir: join(state.path, 'eval'), store },
+      );
       expect(backend.requested).toBe(30);
     }
   });
@@ -121,7 +160,13 @@ describe('runEvaluation (Postgres + files)', () => {
         return worldModel({ problems, accuracy: 0.5, consistency: 0.5, seed: 99 }).generate(requests);
       },
     };
-    await expect(runEvaluation({ ...request, batchSize: 4, params: { ...request.params, seed: 404 } }, { backend: flaky, judge }, { outputDir: join(state.path, 'eval'), store })).rejects.toThrow('device lost');
+    await expect(
+      runEvaluation(
+        { ...request, batchSize: 4, params: { ...request.params, seed: 404 } },
+        { backend: flaky, judge },
+        { outputDir: join(state.path, 'eval'), store },
+      ),
+    ).rejects.toThrow('device lost');
     const failed = await db.dataSource.getRepository(EvalRunEntity).findOneByOrFail({ backend: 'flaky' });
     expect(failed).toMatchObject({ status: 'failed', message: 'device lost', resultsUri: null });
     expect(await store.loadSamples(failed.id)).toHaveLength(8 * 4);

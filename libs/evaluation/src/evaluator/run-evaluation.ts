@@ -22,7 +22,11 @@ export interface RunEvaluationResult extends EvaluationOutcome {
   samplesPaths: string[];
 }
 
-export function describeEvaluation(request: EvaluationRequest, backend: string, options: Pick<RunEvaluationOptions, 'schedule' | 'night'> = {}): EvaluationDescription {
+export function describeEvaluation(
+  request: EvaluationRequest,
+  backend: string,
+  options: Pick<RunEvaluationOptions, 'schedule' | 'night'> = {},
+): EvaluationDescription {
   const languages: string[] = [];
   for (const item of request.items) if (!languages.includes(item.language)) languages.push(item.language);
   return {

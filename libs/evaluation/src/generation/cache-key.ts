@@ -32,5 +32,7 @@ function canonicalJson(value: unknown): string {
  * completions. `n` is part of it because a batched sampler's draws depend on the batch.
  */
 export function generationCacheKey(identity: GenerationIdentity): string {
-  return createHash('sha256').update(canonicalJson({ v: 1, ...identity })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ v: 1, ...identity }))
+    .digest('hex');
 }

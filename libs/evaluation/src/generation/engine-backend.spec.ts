@@ -8,7 +8,10 @@ let tokenizer: Tokenizer;
 let backend: EngineBackend;
 
 beforeAll(async () => {
-  tokenizer = await trainByteLevelBpe(['Combien de pommes ? La réponse est 42.', 'りんごは何個ですか。答えは42です。'], { vocabSize: 280 });
+  tokenizer = await trainByteLevelBpe(
+    ['Combien de pommes ? La réponse est 42.', 'りんごは何個ですか。答えは42です。'],
+    { vocabSize: 280 },
+  );
   const config: DecoderConfig = {
     architecture: 'qwen2',
     vocabSize: tokenizer.vocabSize,
@@ -44,7 +47,9 @@ describe('EngineBackend (tiny random model on the native engine)', () => {
       for (const lp of c.logprobs) expect(lp).toBeLessThanOrEqual(0);
       const stopped = c.finishReason === 'stop';
       expect(stopped || c.tokenIds.length === 12).toBe(true);
-      expect(c.text).toBe(await tokenizer.decode(stopped ? c.tokenIds.slice(0, -1) : c.tokenIds, { skipSpecialTokens: true }));
+      expect(c.text).toBe(
+        await tokenizer.decode(stopped ? c.tokenIds.slice(0, -1) : c.tokenIds, { skipSpecialTokens: true }),
+      );
     }
   });
 
@@ -58,6 +63,8 @@ describe('EngineBackend (tiny random model on the native engine)', () => {
 
   it('renders chat prompts with the tokenizer template and opens the thinking block', async () => {
     const ids = await backend.promptIds({ kind: 'chat', messages: [{ role: 'user', content: 'Combien ?' }] });
-    expect(await tokenizer.decode(ids)).toMatch(/<\|im_start\|>user\nCombien \?<\|im_end\|>\n<\|im_start\|>assistant\n<think>\n$/);
+    expect(await tokenizer.decode(ids)).toMatch(
+      /<\|im_start\|>user\nCombien \?<\|im_end\|>\n<\|im_start\|>assistant\n<think>\n$/,
+    );
   });
 });

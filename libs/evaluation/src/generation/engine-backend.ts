@@ -1,7 +1,13 @@
 import { THINK_OPEN } from '@xreason/datasets';
 import type { EngineModel } from '@xreason/engine';
 import type { Tokenizer } from '@xreason/tokenizer';
-import { itemSeed, type Completion, type GenerationBackend, type GenerationPrompt, type GenerationRequest } from './generation-backend.js';
+import {
+  itemSeed,
+  type Completion,
+  type GenerationBackend,
+  type GenerationPrompt,
+  type GenerationRequest,
+} from './generation-backend.js';
 
 export interface EngineBackendOptions {
   model: EngineModel;
@@ -25,7 +31,9 @@ export class EngineBackend implements GenerationBackend {
   constructor(private readonly options: EngineBackendOptions) {
     this.stopTokens =
       options.stopTokens ??
-      ['<|im_end|>', '<|endoftext|>'].map((t) => options.tokenizer.tokenToId(t)).filter((id): id is number => id !== undefined);
+      ['<|im_end|>', '<|endoftext|>']
+        .map((t) => options.tokenizer.tokenToId(t))
+        .filter((id): id is number => id !== undefined);
   }
 
   async promptIds(prompt: GenerationPrompt): Promise<number[]> {
@@ -36,7 +44,10 @@ export class EngineBackend implements GenerationBackend {
     return this.options.tokenizer.encodeIds(text);
   }
 
-  async generate(requests: readonly GenerationRequest[], options: { signal?: AbortSignal } = {}): Promise<Completion[][]> {
+  async generate(
+    requests: readonly GenerationRequest[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Completion[][]> {
     const answers: Completion[][] = [];
     for (const request of requests) {
       const ids = await this.promptIds(request.prompt);
@@ -57,7 +68,9 @@ export class EngineBackend implements GenerationBackend {
         const logprobs = out.logprobs[i] ?? [];
         const stopped = tokenIds.length > 0 && this.stopTokens.includes(tokenIds[tokenIds.length - 1]!);
         // The stop token stays in tokenIds/logprobs (it was sampled and has a probability) but not in the text.
-        const text = await this.options.tokenizer.decode(stopped ? tokenIds.slice(0, -1) : tokenIds, { skipSpecialTokens: true });
+        const text = await this.options.tokenizer.decode(stopped ? tokenIds.slice(0, -1) : tokenIds, {
+          skipSpecialTokens: true,
+        });
         completions.push({ text, tokenIds, logprobs, finishReason: stopped ? 'stop' : 'length' });
       }
       answers.push(completions);

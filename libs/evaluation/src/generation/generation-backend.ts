@@ -3,9 +3,7 @@ import type { ChatMessage } from '@xreason/tokenizer';
 
 /** What the model is given: token ids as they are, a rendered text, or chat messages the backend renders with its template. */
 export type GenerationPrompt =
-  | { kind: 'tokens'; tokenIds: number[] }
-  | { kind: 'text'; text: string }
-  | { kind: 'chat'; messages: ChatMessage[] };
+  { kind: 'tokens'; tokenIds: number[] } | { kind: 'text'; text: string } | { kind: 'chat'; messages: ChatMessage[] };
 
 /** Sampling parameters; part of the cache key, so two runs with equal parameters share generations. */
 export interface SamplingParams {

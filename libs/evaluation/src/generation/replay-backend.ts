@@ -32,7 +32,12 @@ export async function readSamplesFile(file: string): Promise<SampleRecord[]> {
     const problems = findProblems(SampleRecordSchema, value);
     if (problems.length > 0) {
       const first = problems[0]!;
-      throw new SamplesFileError(file, index + 1, first.path.replace(/^\//, '').replace(/\//g, '.') || undefined, first.message.toLowerCase());
+      throw new SamplesFileError(
+        file,
+        index + 1,
+        first.path.replace(/^\//, '').replace(/\//g, '.') || undefined,
+        first.message.toLowerCase(),
+      );
     }
     records.push(value as SampleRecord);
   }
@@ -40,7 +45,12 @@ export async function readSamplesFile(file: string): Promise<SampleRecord[]> {
 }
 
 export function completionOf(record: SampleRecord): Completion {
-  return { text: record.completion, tokenIds: record.token_ids, logprobs: record.logprobs, finishReason: record.finish_reason };
+  return {
+    text: record.completion,
+    tokenIds: record.token_ids,
+    logprobs: record.logprobs,
+    finishReason: record.finish_reason,
+  };
 }
 
 /**
@@ -62,7 +72,9 @@ export class ReplayBackend implements GenerationBackend {
       let list = this.byItem.get(key);
       if (!list) this.byItem.set(key, (list = []));
       if (list.some((r) => r.sample_index === record.sample_index)) {
-        throw new RangeError(`${origin}: sample ${record.sample_index} of ${record.item_id} (${record.language}) appears twice`);
+        throw new RangeError(
+          `${origin}: sample ${record.sample_index} of ${record.item_id} (${record.language}) appears twice`,
+        );
       }
       list.push(record);
     }

@@ -42,7 +42,10 @@ function itemMetrics(ks: readonly number[], n: number): Array<[string, PerItem]>
   }
   for (const k of ks) {
     if (k > n) continue;
-    metrics.push([`consistent_pass@${k}`, (_, s) => passAtK(n, s.filter((x) => x.correct && x.language_consistent).length, k)]);
+    metrics.push([
+      `consistent_pass@${k}`,
+      (_, s) => passAtK(n, s.filter((x) => x.correct && x.language_consistent).length, k),
+    ]);
   }
   metrics.push(
     ['language_consistency', (_, s) => share(s, (x) => x.language_consistent)],
@@ -85,10 +88,14 @@ export function aggregateSamples(samples: readonly SampleRecord[], options: Aggr
     const n = lists[0]!.length;
     for (const list of lists) {
       if (list.length !== n) {
-        throw new RangeError(`item ${list[0]!.item_id} (${first.language}) has ${list.length} samples, item ${lists[0]![0]!.item_id} has ${n}: pass@k needs the same n for every item`);
+        throw new RangeError(
+          `item ${list[0]!.item_id} (${first.language}) has ${list.length} samples, item ${lists[0]![0]!.item_id} has ${n}: pass@k needs the same n for every item`,
+        );
       }
     }
-    const modes = (['robust', 'seed-compatible'] as const).filter((mode) => lists.every((l) => l.every((s) => s.scores[mode])));
+    const modes = (['robust', 'seed-compatible'] as const).filter((mode) =>
+      lists.every((l) => l.every((s) => s.scores[mode])),
+    );
     for (const mode of modes) {
       const scored = lists.map((list) => list.map((s) => s.scores[mode] as SampleScore));
       for (const [metric, perItem] of itemMetrics(ks, n)) {
@@ -113,6 +120,11 @@ export function aggregateSamples(samples: readonly SampleRecord[], options: Aggr
 }
 
 /** The aggregate for (language, mode, metric), or undefined. */
-export function findAggregate(aggregates: readonly Aggregate[], language: string, mode: ScoringMode, metric: string): Aggregate | undefined {
+export function findAggregate(
+  aggregates: readonly Aggregate[],
+  language: string,
+  mode: ScoringMode,
+  metric: string,
+): Aggregate | undefined {
   return aggregates.find((a) => a.language === language && a.mode === mode && a.metric === metric);
 }

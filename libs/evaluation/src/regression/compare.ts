@@ -35,12 +35,18 @@ export interface Comparison {
   regression: boolean;
 }
 
-function perItemShares(samples: readonly SampleRecord[], language: string, mode: ScoringMode, keep: (s: SampleScore) => boolean): Map<string, { share: number; n: number }> {
+function perItemShares(
+  samples: readonly SampleRecord[],
+  language: string,
+  mode: ScoringMode,
+  keep: (s: SampleScore) => boolean,
+): Map<string, { share: number; n: number }> {
   const counts = new Map<string, { hits: number; n: number }>();
   for (const sample of samples) {
     if (sample.language !== language) continue;
     const score = sample.scores[mode];
-    if (!score) throw new RangeError(`sample ${sample.item_id}#${sample.sample_index} (${language}) has no ${mode} score`);
+    if (!score)
+      throw new RangeError(`sample ${sample.item_id}#${sample.sample_index} (${language}) has no ${mode} score`);
     const entry = counts.get(sample.item_id) ?? { hits: 0, n: 0 };
     entry.n += 1;
     if (keep(score)) entry.hits += 1;

@@ -27,7 +27,12 @@ beforeAll(async () => {
   judge = await SampleJudge.create(['robust']);
   bus = await Bus.connect({ brokers: [broker.bootstrapServers], clientId: 'eval-nightly-test' });
   await bus.ensureTopics([EvalRegressionTopic]);
-  await bus.consume({ topic: EvalRegressionTopic, groupId: 'eval-nightly-test', fromBeginning: true, handler: async (m) => void received.push(m) });
+  await bus.consume({
+    topic: EvalRegressionTopic,
+    groupId: 'eval-nightly-test',
+    fromBeginning: true,
+    handler: async (m) => void received.push(m),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -80,7 +85,13 @@ describe('nightly regression', () => {
     // Same skill, new seed: every per-item rate moves a little, none significantly.
     const second = await night(2, { accuracy: 0.7, consistency: 0.9, hash: 'h2' });
     expect(second.comparisons.map((c) => `${c.comparedWith}/${c.language}/${c.metric}`).sort()).toEqual(
-      ['baseline', 'previous'].flatMap((w) => ['fr', 'ja'].flatMap((l) => ['correct_and_consistent', 'language_consistency', 'pass@1'].map((m) => `${w}/${l}/${m}`))).sort(),
+      ['baseline', 'previous']
+        .flatMap((w) =>
+          ['fr', 'ja'].flatMap((l) =>
+            ['correct_and_consistent', 'language_consistency', 'pass@1'].map((m) => `${w}/${l}/${m}`),
+          ),
+        )
+        .sort(),
     );
     expect(second.comparisons.some((c) => c.delta !== 0)).toBe(true);
     expect(second.regressions).toEqual([]);
@@ -90,7 +101,9 @@ describe('nightly regression', () => {
     // Accuracy falls from 0.7 to 0.35: a regression against both the previous night and the baseline.
     const third = await night(3, { accuracy: 0.35, consistency: 0.9, hash: 'h3' });
     const flagged = third.regressions.map((r) => `${r.comparedWith}/${r.language}/${r.metric}`).sort();
-    expect(flagged).toEqual(expect.arrayContaining(['baseline/fr/pass@1', 'baseline/ja/pass@1', 'previous/fr/pass@1', 'previous/ja/pass@1']));
+    expect(flagged).toEqual(
+      expect.arrayContaining(['baseline/fr/pass@1', 'baseline/ja/pass@1', 'previous/fr/pass@1', 'previous/ja/pass@1']),
+    );
     expect(flagged.some((f) => f.endsWith('/language_consistency'))).toBe(false);
     for (const r of third.regressions) {
       expect(r.previous - r.current).toBeGreaterThan(0.02);
@@ -99,8 +112,14 @@ describe('nightly regression', () => {
 
     await waitFor(() => received.length >= third.regressions.length, `${third.regressions.length} regression events`);
     expect(received).toHaveLength(third.regressions.length);
-    const jaPrevious = received.find((m) => m.payload.language === 'ja' && m.payload.metric === 'pass@1' && m.payload.comparedWith === 'previous');
-    expect(jaPrevious).toMatchObject({ type: 'EvalRegression', runId: third.evaluation.evalRunId, payload: { schedule: 'nightly-world', model: 'candidate', suite: 'world' } });
+    const jaPrevious = received.find(
+      (m) => m.payload.language === 'ja' && m.payload.metric === 'pass@1' && m.payload.comparedWith === 'previous',
+    );
+    expect(jaPrevious).toMatchObject({
+      type: 'EvalRegression',
+      runId: third.evaluation.evalRunId,
+      payload: { schedule: 'nightly-world', model: 'candidate', suite: 'world' },
+    });
     expect(jaPrevious!.payload.current).toBeLessThan(jaPrevious!.payload.previous);
 
     const report = await readFile(third.reportPath, 'utf8');

@@ -37,8 +37,13 @@ export interface NightlyResult {
  * previous night and the pinned baseline by paired tests over items, publish each regression as an
  * `xreason.eval.regressions.v1` event, and write the night's report with trends, regressions marked.
  */
-export async function runNightlyEvaluation(request: EvaluationRequest, deps: Omit<EvaluationDeps, 'cache' | 'onSamples'>, options: NightlyOptions): Promise<NightlyResult> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.night)) throw new RangeError(`night: expected YYYY-MM-DD, got "${options.night}"`);
+export async function runNightlyEvaluation(
+  request: EvaluationRequest,
+  deps: Omit<EvaluationDeps, 'cache' | 'onSamples'>,
+  options: NightlyOptions,
+): Promise<NightlyResult> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.night))
+    throw new RangeError(`night: expected YYYY-MM-DD, got "${options.night}"`);
   const { store } = options;
   const evaluation = await runEvaluation(request, deps, {
     outputDir: options.outputDir,
@@ -50,12 +55,17 @@ export async function runNightlyEvaluation(request: EvaluationRequest, deps: Omi
 
   const comparisons: Comparison[] = [];
   const previous = await store.previousNight(options.schedule, request.model.name, request.suite.name, options.night);
-  if (previous) comparisons.push(...compareEvaluations(evaluation.samples, await store.loadSamples(previous.id), 'previous', options.policy));
+  if (previous)
+    comparisons.push(
+      ...compareEvaluations(evaluation.samples, await store.loadSamples(previous.id), 'previous', options.policy),
+    );
   if (options.baseline) {
     const baseline = await store.findBaseline(options.baseline);
     if (!baseline) throw new Error(`baseline: no succeeded evaluation is pinned as "${options.baseline}"`);
     if (baseline.id !== evaluation.evalRunId) {
-      comparisons.push(...compareEvaluations(evaluation.samples, await store.loadSamples(baseline.id), 'baseline', options.policy));
+      comparisons.push(
+        ...compareEvaluations(evaluation.samples, await store.loadSamples(baseline.id), 'baseline', options.policy),
+      );
     }
   }
   const regressions = comparisons.filter((c) => c.regression);
@@ -83,10 +93,22 @@ export async function runNightlyEvaluation(request: EvaluationRequest, deps: Omi
   }
 
   const trends = [];
-  for (const night of await store.nights(options.schedule, { models: [request.model.name], suite: request.suite.name })) {
+  for (const night of await store.nights(options.schedule, {
+    models: [request.model.name],
+    suite: request.suite.name,
+  })) {
     for (const a of await store.loadAggregates(night.id)) {
-      if (a.mode === (options.policy.mode ?? 'robust') && (a.metric === 'pass@1' || a.metric === 'language_consistency')) {
-        trends.push({ night: night.night!, model: night.model, language: a.language, metric: a.metric, value: a.value });
+      if (
+        a.mode === (options.policy.mode ?? 'robust') &&
+        (a.metric === 'pass@1' || a.metric === 'language_consistency')
+      ) {
+        trends.push({
+          night: night.night!,
+          model: night.model,
+          language: a.language,
+          metric: a.metric,
+          value: a.value,
+        });
       }
     }
   }

@@ -50,8 +50,13 @@ const EXACT_LIMIT = 16;
  * sign; p is the share of sign assignments whose sum is at most the observed sum. Exact up to 16
  * non-zero differences, Monte Carlo (seeded, with the +1 correction that keeps p valid) beyond.
  */
-export function pairedSignFlipTest(current: readonly number[], reference: readonly number[], options: { resamples?: number; seed?: number } = {}): PairedTestResult {
-  if (current.length !== reference.length) throw new RangeError(`paired test: ${current.length} current values, ${reference.length} reference values`);
+export function pairedSignFlipTest(
+  current: readonly number[],
+  reference: readonly number[],
+  options: { resamples?: number; seed?: number } = {},
+): PairedTestResult {
+  if (current.length !== reference.length)
+    throw new RangeError(`paired test: ${current.length} current values, ${reference.length} reference values`);
   const diffs = current.map((c, i) => c - reference[i]!).filter((d) => Math.abs(d) > 1e-12);
   if (diffs.length === 0) return { pValue: 1, test: 'exact-sign-flip' };
   const observed = diffs.reduce((s, d) => s + d, 0);

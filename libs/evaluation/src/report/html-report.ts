@@ -25,12 +25,29 @@ function cell(a: Aggregate | undefined, percent = true): string {
 
 function metricsTable(aggregates: readonly Aggregate[], mode: ScoringMode): string {
   const rows = aggregates.filter((a) => a.mode === mode);
-  const ks = [...new Set(rows.filter((a) => /^pass@\d+$/.test(a.metric)).map((a) => Number(a.metric.slice(5))))].sort((a, b) => a - b);
+  const ks = [...new Set(rows.filter((a) => /^pass@\d+$/.test(a.metric)).map((a) => Number(a.metric.slice(5))))].sort(
+    (a, b) => a - b,
+  );
   const keys = [...new Set(rows.map((a) => `${a.model}\u0000${a.suite}\u0000${a.language}`))];
-  const head = ['model', 'suite', 'language', 'items × n', ...ks.map((k) => `pass@${k}`), 'consistent (trace ∧ answer)', 'trace', 'answer', 'correct ∧ consistent', ...ks.map((k) => `consistent pass@${k}`), 'format', 'mean tokens', 'truncated'];
+  const head = [
+    'model',
+    'suite',
+    'language',
+    'items × n',
+    ...ks.map((k) => `pass@${k}`),
+    'consistent (trace ∧ answer)',
+    'trace',
+    'answer',
+    'correct ∧ consistent',
+    ...ks.map((k) => `consistent pass@${k}`),
+    'format',
+    'mean tokens',
+    'truncated',
+  ];
   const body = keys.map((key) => {
     const [model, suite, language] = key.split('\u0000') as [string, string, string];
-    const get = (metric: string) => rows.find((a) => a.model === model && a.suite === suite && a.language === language && a.metric === metric);
+    const get = (metric: string) =>
+      rows.find((a) => a.model === model && a.suite === suite && a.language === language && a.metric === metric);
     const any = get('pass@1') ?? rows.find((a) => a.model === model && a.language === language);
     return `<tr><td>${escapeXml(model)}</td><td>${escapeXml(suite)}</td><td>${escapeXml(language)}</td><td>${any ? `${any.items} × ${any.samplesPerItem}` : ''}</td>${ks.map((k) => cell(get(`pass@${k}`))).join('')}${cell(get('language_consistency'))}${cell(get('trace_language_consistency'))}${cell(get('answer_language_consistency'))}${cell(get('correct_and_consistent'))}${ks.map((k) => cell(get(`consistent_pass@${k}`))).join('')}${cell(get('format_rate'))}${cell(get('mean_completion_tokens'), false)}${cell(get('truncation_rate'))}</tr>`;
   });
@@ -55,15 +72,28 @@ export function renderHtmlReport(input: ReportInput): string {
   const rows = input.aggregates.filter((a) => a.mode === mode);
   const models = [...new Set(rows.map((a) => a.model))];
   const find = (model: string, language: string, metric: string, suite?: string) =>
-    rows.find((a) => a.model === model && a.language === language && a.metric === metric && (!suite || a.suite === suite));
+    rows.find(
+      (a) => a.model === model && a.language === language && a.metric === metric && (!suite || a.suite === suite),
+    );
 
   const points = rows
     .filter((a) => a.metric === 'pass@1')
-    .map((a) => ({ x: find(a.model, a.language, 'language_consistency', a.suite)?.value ?? 0, y: a.value, label: a.language, series: models.length > 1 ? a.model : `${a.model} (${a.suite})` }));
-  const scatter = scatterChart(points, { title: 'Accuracy vs. language consistency (top right is best)', xLabel: 'language consistency (trace ∧ answer)', yLabel: 'pass@1' });
+    .map((a) => ({
+      x: find(a.model, a.language, 'language_consistency', a.suite)?.value ?? 0,
+      y: a.value,
+      label: a.language,
+      series: models.length > 1 ? a.model : `${a.model} (${a.suite})`,
+    }));
+  const scatter = scatterChart(points, {
+    title: 'Accuracy vs. language consistency (top right is best)',
+    xLabel: 'language consistency (trace ∧ answer)',
+    yLabel: 'pass@1',
+  });
   const bars = (metric: string, title: string) =>
     barChart(
-      rows.filter((a) => a.metric === metric).map((a) => ({ group: a.language, series: a.model, value: a.value, low: a.ciLow, high: a.ciHigh })),
+      rows
+        .filter((a) => a.metric === metric)
+        .map((a) => ({ group: a.language, series: a.model, value: a.value, low: a.ciLow, high: a.ciHigh })),
       { title, yLabel: metric },
     );
 
@@ -71,7 +101,10 @@ export function renderHtmlReport(input: ReportInput): string {
   const banner =
     regressions.length > 0
       ? `<div class="alarm"><strong>Regression</strong>: ${regressions
-          .map((r) => `${escapeXml(r.language)} ${escapeXml(r.metric)} ${pct(r.previous)} → ${pct(r.current)} vs ${r.comparedWith} (p = ${r.pValue < 0.001 ? r.pValue.toExponential(1) : r.pValue.toFixed(3)})`)
+          .map(
+            (r) =>
+              `${escapeXml(r.language)} ${escapeXml(r.metric)} ${pct(r.previous)} → ${pct(r.current)} vs ${r.comparedWith} (p = ${r.pValue < 0.001 ? r.pValue.toExponential(1) : r.pValue.toFixed(3)})`,
+          )
           .join('; ')}</div>`
       : input.comparisons
         ? '<div class="ok">No regression against the previous night or the baseline.</div>'
@@ -80,13 +113,21 @@ export function renderHtmlReport(input: ReportInput): string {
   let trends = '';
   if (input.trends && input.trends.length > 0) {
     const flagged = new Set(regressions.map((r) => `${r.language}\u0000${r.metric}`));
-    const lastNight = [...input.trends].map((t) => t.night).sort().at(-1);
+    const lastNight = [...input.trends]
+      .map((t) => t.night)
+      .sort()
+      .at(-1);
     trends = [...new Set(input.trends.map((t) => t.model))]
       .flatMap((model) =>
         ['pass@1', 'language_consistency'].map((metric) => {
-          const pts: TrendPoint[] = input.trends!
-            .filter((t) => t.model === model && t.metric === metric)
-            .map((t) => ({ night: t.night, series: t.language, value: t.value, flagged: t.night === lastNight && flagged.has(`${t.language}\u0000${metric}`) }));
+          const pts: TrendPoint[] = input
+            .trends!.filter((t) => t.model === model && t.metric === metric)
+            .map((t) => ({
+              night: t.night,
+              series: t.language,
+              value: t.value,
+              flagged: t.night === lastNight && flagged.has(`${t.language}\u0000${metric}`),
+            }));
           return pts.length > 0 ? trendChart(pts, { title: `${model}: ${metric} over nights`, yLabel: metric }) : '';
         }),
       )

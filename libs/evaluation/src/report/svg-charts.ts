@@ -36,7 +36,10 @@ function yAxis(f: Frame, label: string, ticks = [0, 0.25, 0.5, 0.75, 1]): string
 
 function legend(entries: Array<{ label: string; color: string }>, x: number, y: number): string {
   return entries
-    .map((e, i) => `<rect x="${x}" y="${y + i * 16}" width="10" height="10" fill="${e.color}"/><text x="${x + 15}" y="${y + i * 16 + 9}" font-size="11">${escapeXml(e.label)}</text>`)
+    .map(
+      (e, i) =>
+        `<rect x="${x}" y="${y + i * 16}" width="10" height="10" fill="${e.color}"/><text x="${x + 15}" y="${y + i * 16 + 9}" font-size="11">${escapeXml(e.label)}</text>`,
+    )
     .join('');
 }
 
@@ -48,7 +51,10 @@ export interface ScatterPoint {
 }
 
 /** Accuracy (y) against language consistency (x): the Pareto view, top right is best. */
-export function scatterChart(points: readonly ScatterPoint[], options: { xLabel: string; yLabel: string; title: string }): string {
+export function scatterChart(
+  points: readonly ScatterPoint[],
+  options: { xLabel: string; yLabel: string; title: string },
+): string {
   const f: Frame = { width: 560, height: 400, left: 50, right: 150, top: 30, bottom: 45 };
   const { x0, x1, y0, y1 } = plotArea(f);
   const series = [...new Set(points.map((p) => p.series))];
@@ -56,7 +62,10 @@ export function scatterChart(points: readonly ScatterPoint[], options: { xLabel:
   const px = (v: number) => x0 + v * (x1 - x0);
   const py = (v: number) => y0 - v * (y0 - y1);
   const xTicks = [0, 0.25, 0.5, 0.75, 1]
-    .map((t) => `<line x1="${fmt(px(t))}" x2="${fmt(px(t))}" y1="${y0}" y2="${y1}" stroke="#eee"/><text x="${fmt(px(t))}" y="${y0 + 16}" text-anchor="middle" font-size="11">${t}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${fmt(px(t))}" x2="${fmt(px(t))}" y1="${y0}" y2="${y1}" stroke="#eee"/><text x="${fmt(px(t))}" y="${y0 + 16}" text-anchor="middle" font-size="11">${t}</text>`,
+    )
     .join('');
   const dots = points
     .map(
@@ -67,7 +76,11 @@ export function scatterChart(points: readonly ScatterPoint[], options: { xLabel:
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-label="${escapeXml(options.title)}" font-family="sans-serif">
 <text x="${f.left}" y="18" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>${yAxis(f, options.yLabel)}${xTicks}
 <text x="${fmt((x0 + x1) / 2)}" y="${f.height - 8}" text-anchor="middle" font-size="12">${escapeXml(options.xLabel)}</text>
-<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#999"/>${dots}${legend(series.map((s) => ({ label: s, color: color(s) })), x1 + 14, y1 + 4)}</svg>`;
+<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#999"/>${dots}${legend(
+    series.map((s) => ({ label: s, color: color(s) })),
+    x1 + 14,
+    y1 + 4,
+  )}</svg>`;
 }
 
 export interface Bar {
@@ -82,7 +95,14 @@ export interface Bar {
 export function barChart(bars: readonly Bar[], options: { title: string; yLabel: string }): string {
   const groups = [...new Set(bars.map((b) => b.group))];
   const series = [...new Set(bars.map((b) => b.series))];
-  const f: Frame = { width: Math.max(420, 90 + groups.length * (series.length * 18 + 22)) + 150, height: 300, left: 50, right: 150, top: 30, bottom: 40 };
+  const f: Frame = {
+    width: Math.max(420, 90 + groups.length * (series.length * 18 + 22)) + 150,
+    height: 300,
+    left: 50,
+    right: 150,
+    top: 30,
+    bottom: 40,
+  };
   const { x0, x1, y0, y1 } = plotArea(f);
   const py = (v: number) => y0 - Math.max(0, Math.min(1, v)) * (y0 - y1);
   const groupWidth = (x1 - x0) / groups.length;
@@ -100,13 +120,21 @@ export function barChart(bars: readonly Bar[], options: { title: string; yLabel:
       );
       if (bar.low !== undefined && bar.high !== undefined) {
         const cx = x + (barWidth - 2) / 2;
-        parts.push(`<line x1="${fmt(cx)}" x2="${fmt(cx)}" y1="${fmt(py(bar.low))}" y2="${fmt(py(bar.high))}" stroke="#333"/>`);
+        parts.push(
+          `<line x1="${fmt(cx)}" x2="${fmt(cx)}" y1="${fmt(py(bar.low))}" y2="${fmt(py(bar.high))}" stroke="#333"/>`,
+        );
       }
     });
-    parts.push(`<text x="${fmt(x0 + gi * groupWidth + groupWidth / 2)}" y="${y0 + 16}" text-anchor="middle" font-size="12">${escapeXml(g)}</text>`);
+    parts.push(
+      `<text x="${fmt(x0 + gi * groupWidth + groupWidth / 2)}" y="${y0 + 16}" text-anchor="middle" font-size="12">${escapeXml(g)}</text>`,
+    );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-label="${escapeXml(options.title)}" font-family="sans-serif">
-<text x="${f.left}" y="18" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>${yAxis(f, options.yLabel)}<line x1="${x0}" x2="${x1}" y1="${y0}" y2="${y0}" stroke="#999"/>${parts.join('')}${legend(series.map((s) => ({ label: s, color: color(s) })), x1 + 14, y1 + 4)}</svg>`;
+<text x="${f.left}" y="18" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>${yAxis(f, options.yLabel)}<line x1="${x0}" x2="${x1}" y1="${y0}" y2="${y0}" stroke="#999"/>${parts.join('')}${legend(
+    series.map((s) => ({ label: s, color: color(s) })),
+    x1 + 14,
+    y1 + 4,
+  )}</svg>`;
 }
 
 export interface TrendPoint {
@@ -123,17 +151,24 @@ export function trendChart(points: readonly TrendPoint[], options: { title: stri
   const series = [...new Set(points.map((p) => p.series))];
   const f: Frame = { width: 620, height: 300, left: 50, right: 150, top: 30, bottom: 50 };
   const { x0, x1, y0, y1 } = plotArea(f);
-  const px = (i: number) => (nights.length === 1 ? (x0 + x1) / 2 : x0 + 10 + (i * (x1 - x0 - 20)) / (nights.length - 1));
+  const px = (i: number) =>
+    nights.length === 1 ? (x0 + x1) / 2 : x0 + 10 + (i * (x1 - x0 - 20)) / (nights.length - 1);
   const py = (v: number) => y0 - v * (y0 - y1);
   const color = (s: string) => PALETTE[series.indexOf(s) % PALETTE.length]!;
   const every = Math.ceil(nights.length / 8);
   const labels = nights
-    .map((n, i) => (i % every === 0 || i === nights.length - 1 ? `<text x="${fmt(px(i))}" y="${y0 + 16}" text-anchor="middle" font-size="10">${escapeXml(n.slice(5))}</text>` : ''))
+    .map((n, i) =>
+      i % every === 0 || i === nights.length - 1
+        ? `<text x="${fmt(px(i))}" y="${y0 + 16}" text-anchor="middle" font-size="10">${escapeXml(n.slice(5))}</text>`
+        : '',
+    )
     .join('');
   const lines = series
     .map((s) => {
       const own = points.filter((p) => p.series === s).sort((a, b) => (a.night < b.night ? -1 : 1));
-      const path = own.map((p, i) => `${i === 0 ? 'M' : 'L'}${fmt(px(nights.indexOf(p.night)))} ${fmt(py(p.value))}`).join(' ');
+      const path = own
+        .map((p, i) => `${i === 0 ? 'M' : 'L'}${fmt(px(nights.indexOf(p.night)))} ${fmt(py(p.value))}`)
+        .join(' ');
       const dots = own
         .map(
           (p) =>
@@ -145,5 +180,9 @@ export function trendChart(points: readonly TrendPoint[], options: { title: stri
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-label="${escapeXml(options.title)}" font-family="sans-serif">
 <text x="${f.left}" y="18" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>${yAxis(f, options.yLabel)}<line x1="${x0}" x2="${x1}" y1="${y0}" y2="${y0}" stroke="#999"/>${labels}
-<text x="${fmt((x0 + x1) / 2)}" y="${f.height - 10}" text-anchor="middle" font-size="12">night</text>${lines}${legend(series.map((s) => ({ label: s, color: color(s) })), x1 + 14, y1 + 4)}</svg>`;
+<text x="${fmt((x0 + x1) / 2)}" y="${f.height - 10}" text-anchor="middle" font-size="12">night</text>${lines}${legend(
+    series.map((s) => ({ label: s, color: color(s) })),
+    x1 + 14,
+    y1 + 4,
+  )}</svg>`;
 }

@@ -28,7 +28,8 @@ export class SampleJudge {
   static async create(modes: readonly ScoringMode[] = SCORING_MODES): Promise<SampleJudge> {
     if (modes.length === 0) throw new RangeError('modes: at least one scoring mode is needed');
     for (const mode of modes) {
-      if (!SCORING_MODES.includes(mode)) throw new RangeError(`modes: unknown scoring mode "${mode}" (known: ${SCORING_MODES.join(', ')})`);
+      if (!SCORING_MODES.includes(mode))
+        throw new RangeError(`modes: unknown scoring mode "${mode}" (known: ${SCORING_MODES.join(', ')})`);
     }
     const scorers = new Map<ScoringMode, RolloutScorer>();
     for (const mode of modes) scorers.set(mode, await createRolloutScorer({ mode }));

@@ -78,12 +78,16 @@ export class EvaluationStore {
       for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
         await manager.getRepository(EvalAggregateEntity).insert(rows.slice(start, start + INSERT_CHUNK));
       }
-      await manager.getRepository(EvalRunEntity).update({ id: evalRunId }, { status: 'succeeded', resultsUri, finishedAt: new Date() });
+      await manager
+        .getRepository(EvalRunEntity)
+        .update({ id: evalRunId }, { status: 'succeeded', resultsUri, finishedAt: new Date() });
     });
   }
 
   async failRun(evalRunId: string, message: string): Promise<void> {
-    await this.dataSource.getRepository(EvalRunEntity).update({ id: evalRunId }, { status: 'failed', message, finishedAt: new Date() });
+    await this.dataSource
+      .getRepository(EvalRunEntity)
+      .update({ id: evalRunId }, { status: 'failed', message, finishedAt: new Date() });
   }
 
   getRun(evalRunId: string): Promise<EvalRunEntity> {
@@ -123,7 +127,9 @@ export class EvaluationStore {
 
   async loadAggregates(evalRunId: string): Promise<Aggregate[]> {
     const run = await this.getRun(evalRunId);
-    const rows = await this.dataSource.getRepository(EvalAggregateEntity).find({ where: { evalRunId }, order: { language: 'ASC', mode: 'ASC', metric: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(EvalAggregateEntity)
+      .find({ where: { evalRunId }, order: { language: 'ASC', mode: 'ASC', metric: 'ASC' } });
     return rows.map((r) => ({
       model: run.model,
       suite: run.suite,
@@ -143,7 +149,8 @@ export class EvaluationStore {
     await this.dataSource.transaction(async (manager) => {
       const runs = manager.getRepository(EvalRunEntity);
       const run = await runs.findOneByOrFail({ id: evalRunId });
-      if (run.status !== 'succeeded') throw new Error(`evaluation ${evalRunId} is ${run.status}; only a succeeded evaluation can be a baseline`);
+      if (run.status !== 'succeeded')
+        throw new Error(`evaluation ${evalRunId} is ${run.status}; only a succeeded evaluation can be a baseline`);
       await runs.update({ label }, { label: null });
       await runs.update({ id: evalRunId }, { label });
     });
@@ -176,7 +183,9 @@ export class EvaluationStore {
 
   /** Ad-hoc evaluations (no schedule) of a model, newest first. */
   adHocRuns(model: string): Promise<EvalRunEntity[]> {
-    return this.dataSource.getRepository(EvalRunEntity).find({ where: { model, schedule: IsNull() }, order: { createdAt: 'DESC' } });
+    return this.dataSource
+      .getRepository(EvalRunEntity)
+      .find({ where: { model, schedule: IsNull() }, order: { createdAt: 'DESC' } });
   }
 
   /**
@@ -188,13 +197,19 @@ export class EvaluationStore {
       lookup: async (keys, n) => {
         const found = new Map<string, Completion[]>();
         if (keys.length === 0) return found;
-        const rows: Array<{ cache_key: string; sample_index: number; completion: string; token_ids: number[]; logprobs: number[]; finish_reason: string }> =
-          await this.dataSource.query(
-            `SELECT DISTINCT ON (cache_key, sample_index) cache_key, sample_index, completion, token_ids, logprobs, finish_reason
+        const rows: Array<{
+          cache_key: string;
+          sample_index: number;
+          completion: string;
+          token_ids: number[];
+          logprobs: number[];
+          finish_reason: string;
+        }> = await this.dataSource.query(
+          `SELECT DISTINCT ON (cache_key, sample_index) cache_key, sample_index, completion, token_ids, logprobs, finish_reason
                FROM eval_samples WHERE cache_key = ANY($1) AND sample_index < $2
               ORDER BY cache_key, sample_index, created_at`,
-            [keys, n],
-          );
+          [keys, n],
+        );
         const byKey = new Map<string, Completion[]>();
         for (const row of rows) {
           let list = byKey.get(row.cache_key);

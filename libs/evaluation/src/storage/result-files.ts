@@ -12,7 +12,15 @@ export interface EvaluationDescription {
   suite: string;
   suiteVersion: string;
   languages: string[];
-  params: { temperature: number; topP: number; maxTokens: number; seed: number; n: number; ks: number[]; modes: string[] };
+  params: {
+    temperature: number;
+    topP: number;
+    maxTokens: number;
+    seed: number;
+    n: number;
+    ks: number[];
+    modes: string[];
+  };
   backend: string;
   schedule?: string | null;
   night?: string | null;
@@ -41,7 +49,12 @@ export function samplesFileName(suite: string, language: string): string {
   return `samples_${suite}_${language}.jsonl`;
 }
 
-export function resultsFileOf(evaluationId: string, description: EvaluationDescription, aggregates: readonly Aggregate[], createdAt = new Date()): ResultsFile {
+export function resultsFileOf(
+  evaluationId: string,
+  description: EvaluationDescription,
+  aggregates: readonly Aggregate[],
+  createdAt = new Date(),
+): ResultsFile {
   const results: ResultsFile['results'] = {};
   const items: Record<string, number> = {};
   for (const a of aggregates) {
@@ -54,7 +67,12 @@ export function resultsFileOf(evaluationId: string, description: EvaluationDescr
     created_at: createdAt.toISOString(),
     model: { name: description.model, hash: description.modelHash, adapter_hash: description.adapterHash },
     suite: { name: description.suite, version: description.suiteVersion },
-    config: { ...description.params, backend: description.backend, schedule: description.schedule ?? null, night: description.night ?? null },
+    config: {
+      ...description.params,
+      backend: description.backend,
+      schedule: description.schedule ?? null,
+      night: description.night ?? null,
+    },
     results,
     items,
     samples: Object.fromEntries(description.languages.map((l) => [l, samplesFileName(description.suite, l)])),
@@ -80,12 +98,16 @@ export async function writeEvaluationFiles(
     samplesPaths.push(path);
   }
   const resultsPath = join(dir, 'results.json');
-  await writeFileAtomic(resultsPath, `${JSON.stringify(resultsFileOf(evaluationId, description, aggregates), null, 2)}\n`);
+  await writeFileAtomic(
+    resultsPath,
+    `${JSON.stringify(resultsFileOf(evaluationId, description, aggregates), null, 2)}\n`,
+  );
   return { resultsPath, samplesPaths };
 }
 
 export async function readResultsFile(path: string): Promise<ResultsFile> {
   const parsed = JSON.parse(await readFile(path, 'utf8')) as ResultsFile;
-  if (parsed.format !== 'xreason.eval.results/v1') throw new Error(`${path}: format is ${JSON.stringify(parsed.format)}, expected "xreason.eval.results/v1"`);
+  if (parsed.format !== 'xreason.eval.results/v1')
+    throw new Error(`${path}: format is ${JSON.stringify(parsed.format)}, expected "xreason.eval.results/v1"`);
   return parsed;
 }

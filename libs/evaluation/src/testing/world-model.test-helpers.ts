@@ -1,14 +1,41 @@
 import type { LanguageCode } from '@xreason/contracts';
-import { generateProblems, problemText, type BenchmarkItem, type WorldLanguage, type WorldProblem } from '@xreason/datasets';
-import { itemSeed, type Completion, type GenerationBackend, type GenerationRequest } from '../generation/generation-backend.js';
+import {
+  generateProblems,
+  problemText,
+  type BenchmarkItem,
+  type WorldLanguage,
+  type WorldProblem,
+} from '@xreason/datasets';
+import {
+  itemSeed,
+  type Completion,
+  type GenerationBackend,
+  type GenerationRequest,
+} from '../generation/generation-backend.js';
 
 /** Items of the synthetic multilingual world (@xreason/datasets), as a tiny math suite `world`. */
-export function worldSuite(count: number, languages: readonly WorldLanguage[], seed = 7): { items: BenchmarkItem[]; problems: Map<string, WorldProblem> } {
-  const problems = generateProblems({ seed, split: 'test-iid', count, languages: [...new Set<WorldLanguage>([...languages, 'en'])] });
+export function worldSuite(
+  count: number,
+  languages: readonly WorldLanguage[],
+  seed = 7,
+): { items: BenchmarkItem[]; problems: Map<string, WorldProblem> } {
+  const problems = generateProblems({
+    seed,
+    split: 'test-iid',
+    count,
+    languages: [...new Set<WorldLanguage>([...languages, 'en'])],
+  });
   const items: BenchmarkItem[] = [];
   for (const language of languages) {
     for (const problem of problems) {
-      items.push({ id: problem.id, suite: 'world', language: language as LanguageCode, task: 'math', question: problemText(problem, language).question, gold: String(problem.answer) });
+      items.push({
+        id: problem.id,
+        suite: 'world',
+        language: language as LanguageCode,
+        task: 'math',
+        question: problemText(problem, language).question,
+        gold: String(problem.answer),
+      });
     }
   }
   return { items, problems: new Map(problems.map((p) => [p.id, p])) };

@@ -54,10 +54,22 @@ export class ClusterOperator {
     const { apis, namespace } = options;
     this.store = new KubeRunStore(apis, namespace, this.log);
     this.runtime = new KubeWorkloadRuntime(apis, options.jobs, namespace, this.log);
-    this.schedules = new EvalScheduleReconciler(apis, options.jobs, (ref) => this.enqueue(SCHEDULE, ref), namespace, options.clock, this.log);
+    this.schedules = new EvalScheduleReconciler(
+      apis,
+      options.jobs,
+      (ref) => this.enqueue(SCHEDULE, ref),
+      namespace,
+      options.clock,
+      this.log,
+    );
     this.store.subscribe((ref) => this.enqueue(RUN, ref));
     this.runtime.subscribe((ref) => this.enqueue(RUN, ref));
-    const events = new KubeEventSink(apis, (ref) => this.store.informer.get(ref.name, ref.namespace)?.metadata.uid, options.identity, this.log);
+    const events = new KubeEventSink(
+      apis,
+      (ref) => this.store.informer.get(ref.name, ref.namespace)?.metadata.uid,
+      options.identity,
+      this.log,
+    );
     this.reconciler = new AlignmentRunReconciler({
       store: this.store,
       runtime: this.runtime,
@@ -70,7 +82,9 @@ export class ClusterOperator {
       namespace: options.leaseNamespace,
       name: options.leaseName ?? 'xreason-operator',
       identity: options.identity,
-      ...(options.leaseDurationMs ? { leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: (options.leaseDurationMs * 2) / 3 } : {}),
+      ...(options.leaseDurationMs
+        ? { leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: (options.leaseDurationMs * 2) / 3 }
+        : {}),
       ...(options.retryPeriodMs ? { retryPeriodMs: options.retryPeriodMs } : {}),
       onStartedLeading: () => this.serially(() => this.lead()),
       onStoppedLeading: () => this.serially(() => this.follow()),
@@ -105,13 +119,17 @@ export class ClusterOperator {
   private async lead(): Promise<void> {
     this.queue = new WorkQueue();
     await Promise.all([this.store.informer.start(), this.runtime.informer.start(), this.schedules.informer.start()]);
-    for (const run of this.store.informer.list()) this.enqueue(RUN, { namespace: run.metadata.namespace ?? 'default', name: run.metadata.name });
-    for (const s of this.schedules.informer.list()) this.enqueue(SCHEDULE, { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name });
+    for (const run of this.store.informer.list())
+      this.enqueue(RUN, { namespace: run.metadata.namespace ?? 'default', name: run.metadata.name });
+    for (const s of this.schedules.informer.list())
+      this.enqueue(SCHEDULE, { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name });
     const queue = this.queue;
     this.workers = Array.from({ length: this.options.workers ?? 2 }, () => this.work(queue));
     this.resyncTimer = setInterval(() => {
-      for (const run of this.store.informer.list()) this.enqueue(RUN, { namespace: run.metadata.namespace ?? 'default', name: run.metadata.name });
-      for (const s of this.schedules.informer.list()) this.enqueue(SCHEDULE, { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name });
+      for (const run of this.store.informer.list())
+        this.enqueue(RUN, { namespace: run.metadata.namespace ?? 'default', name: run.metadata.name });
+      for (const s of this.schedules.informer.list())
+        this.enqueue(SCHEDULE, { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name });
     }, this.options.resyncMs ?? 300_000);
     this.resyncTimer.unref();
   }
@@ -139,7 +157,9 @@ export class ClusterOperator {
         queue.forget(key);
       } catch (error) {
         const delay = queue.addRateLimited(key);
-        this.log(`reconcile ${key} failed (retry in ${delay} ms): ${error instanceof Error ? error.message : String(error)}`);
+        this.log(
+          `reconcile ${key} failed (retry in ${delay} ms): ${error instanceof Error ? error.message : String(error)}`,
+        );
       } finally {
         queue.done(key);
       }

@@ -30,11 +30,22 @@ export class EvalScheduleReconciler {
   ) {
     this.informer = new ResilientInformer<EvalScheduleObject>({
       kubeConfig: apis.kubeConfig,
-      path: namespace ? `/apis/${API_VERSION}/namespaces/${namespace}/${EVAL_SCHEDULE_PLURAL}` : `/apis/${API_VERSION}/${EVAL_SCHEDULE_PLURAL}`,
+      path: namespace
+        ? `/apis/${API_VERSION}/namespaces/${namespace}/${EVAL_SCHEDULE_PLURAL}`
+        : `/apis/${API_VERSION}/${EVAL_SCHEDULE_PLURAL}`,
       list: () =>
         namespace
-          ? apis.custom.listNamespacedCustomObject({ group: API_GROUP, version: 'v1alpha1', namespace, plural: EVAL_SCHEDULE_PLURAL })
-          : apis.custom.listClusterCustomObject({ group: API_GROUP, version: 'v1alpha1', plural: EVAL_SCHEDULE_PLURAL }),
+          ? apis.custom.listNamespacedCustomObject({
+              group: API_GROUP,
+              version: 'v1alpha1',
+              namespace,
+              plural: EVAL_SCHEDULE_PLURAL,
+            })
+          : apis.custom.listClusterCustomObject({
+              group: API_GROUP,
+              version: 'v1alpha1',
+              plural: EVAL_SCHEDULE_PLURAL,
+            }),
       onChange: (s) => onChange({ namespace: s.metadata.namespace ?? 'default', name: s.metadata.name }),
       ...(log ? { log } : {}),
     });
@@ -45,7 +56,13 @@ export class EvalScheduleReconciler {
     if (!schedule || schedule.metadata.deletionTimestamp) return;
     const cronJob = buildEvalCronJob(schedule, this.options);
     const applied = await this.apis.batch.patchNamespacedCronJob(
-      { name: cronJob.metadata?.name ?? '', namespace: ref.namespace, body: cronJob, fieldManager: FIELD_MANAGER, force: true },
+      {
+        name: cronJob.metadata?.name ?? '',
+        namespace: ref.namespace,
+        body: cronJob,
+        fieldManager: FIELD_MANAGER,
+        force: true,
+      },
       SERVER_SIDE_APPLY,
     );
     const generation = schedule.metadata.generation ?? 0;
@@ -55,7 +72,12 @@ export class EvalScheduleReconciler {
       [
         suspended
           ? { type: 'Available', status: 'False', reason: 'Suspended', message: 'spec.suspend is true' }
-          : { type: 'Available', status: 'True', reason: 'CronJobReady', message: `CronJob ${cronJob.metadata?.name} runs on "${schedule.spec.schedule}"` },
+          : {
+              type: 'Available',
+              status: 'True',
+              reason: 'CronJobReady',
+              message: `CronJob ${cronJob.metadata?.name} runs on "${schedule.spec.schedule}"`,
+            },
         { type: 'Progressing', status: 'False', reason: 'AsExpected', message: '' },
         { type: 'Degraded', status: 'False', reason: 'AsExpected', message: '' },
       ],
@@ -79,7 +101,12 @@ export class EvalScheduleReconciler {
         namespace: ref.namespace,
         plural: EVAL_SCHEDULE_PLURAL,
         name: ref.name,
-        body: { apiVersion: API_VERSION, kind: 'EvalSchedule', metadata: { name: ref.name, namespace: ref.namespace }, status },
+        body: {
+          apiVersion: API_VERSION,
+          kind: 'EvalSchedule',
+          metadata: { name: ref.name, namespace: ref.namespace },
+          status,
+        },
         fieldManager: FIELD_MANAGER,
         force: true,
       },

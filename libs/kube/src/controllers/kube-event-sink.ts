@@ -23,7 +23,13 @@ export class KubeEventSink implements EventSink {
         namespace: run.namespace,
         body: {
           metadata: { name: `${run.name}.${randomBytes(8).toString('hex')}`, namespace: run.namespace },
-          involvedObject: { apiVersion: API_VERSION, kind: 'AlignmentRun', name: run.name, namespace: run.namespace, uid: this.uidOf(run) ?? '' },
+          involvedObject: {
+            apiVersion: API_VERSION,
+            kind: 'AlignmentRun',
+            name: run.name,
+            namespace: run.namespace,
+            uid: this.uidOf(run) ?? '',
+          },
           type,
           reason,
           message,
@@ -36,7 +42,9 @@ export class KubeEventSink implements EventSink {
         },
       });
     } catch (error) {
-      this.log(`event ${reason} on ${run.namespace}/${run.name} not recorded: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(
+        `event ${reason} on ${run.namespace}/${run.name} not recorded: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

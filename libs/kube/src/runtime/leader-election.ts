@@ -70,7 +70,13 @@ export class LeaderElector {
             apiVersion: 'coordination.k8s.io/v1',
             kind: 'Lease',
             metadata: { name, namespace },
-            spec: { holderIdentity: identity, leaseDurationSeconds: durationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds: durationSeconds,
+              acquireTime: now,
+              renewTime: now,
+              leaseTransitions: 0,
+            },
           },
         });
         return true;
@@ -115,8 +121,11 @@ export class LeaderElector {
       if (held && !this.leading) await this.setLeading(true);
       if (!held && this.leading) await this.setLeading(false);
     } catch (error) {
-      this.options.log?.(`lease ${this.options.namespace}/${this.options.name}: ${error instanceof Error ? error.message : String(error)}`);
-      if (this.leading && this.clock() - this.lastRenewal > (this.options.renewDeadlineMs ?? 10_000)) await this.setLeading(false);
+      this.options.log?.(
+        `lease ${this.options.namespace}/${this.options.name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (this.leading && this.clock() - this.lastRenewal > (this.options.renewDeadlineMs ?? 10_000))
+        await this.setLeading(false);
     }
     if (!this.running) return;
     this.timer = setTimeout(() => void this.tick(), this.options.retryPeriodMs ?? 2_000);
@@ -131,13 +140,19 @@ export class LeaderElector {
     // awaiting it here would stop renewals while informers sync.
     void Promise.resolve()
       .then(() => this.options.onStartedLeading())
-      .catch((error: unknown) => this.options.log?.(`starting to lead failed: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) =>
+        this.options.log?.(`starting to lead failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 
   private async release(): Promise<void> {
     const { api, namespace, name, identity } = this.options;
     const lease = await api.readNamespacedLease({ name, namespace });
     if (lease.spec?.holderIdentity !== identity) return;
-    await api.replaceNamespacedLease({ name, namespace, body: { ...lease, spec: { ...lease.spec, holderIdentity: '' } } });
+    await api.replaceNamespacedLease({
+      name,
+      namespace,
+      body: { ...lease, spec: { ...lease.spec, holderIdentity: '' } },
+    });
   }
 }

@@ -1,4 +1,9 @@
-import { type KubeConfig, type KubernetesListObject, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
+import {
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  makeInformer,
+} from '@kubernetes/client-node';
 
 export interface ResilientInformerOptions<T extends KubernetesObject> {
   readonly kubeConfig: KubeConfig;

@@ -35,8 +35,17 @@ export class KubeRunStore implements RunStore {
       path,
       list: () =>
         namespace
-          ? apis.custom.listNamespacedCustomObject({ group: API_GROUP, version: 'v1alpha1', namespace, plural: ALIGNMENT_RUN_PLURAL })
-          : apis.custom.listClusterCustomObject({ group: API_GROUP, version: 'v1alpha1', plural: ALIGNMENT_RUN_PLURAL }),
+          ? apis.custom.listNamespacedCustomObject({
+              group: API_GROUP,
+              version: 'v1alpha1',
+              namespace,
+              plural: ALIGNMENT_RUN_PLURAL,
+            })
+          : apis.custom.listClusterCustomObject({
+              group: API_GROUP,
+              version: 'v1alpha1',
+              plural: ALIGNMENT_RUN_PLURAL,
+            }),
       onChange: (run) => {
         const ref = { namespace: run.metadata.namespace ?? 'default', name: run.metadata.name };
         for (const l of this.listeners) l(ref);
@@ -62,7 +71,11 @@ export class KubeRunStore implements RunStore {
         body: {
           apiVersion: API_VERSION,
           kind: 'AlignmentRun',
-          metadata: { name: run.ref.name, namespace: run.ref.namespace, ...(cached?.metadata.resourceVersion ? { resourceVersion: cached.metadata.resourceVersion } : {}) },
+          metadata: {
+            name: run.ref.name,
+            namespace: run.ref.namespace,
+            ...(cached?.metadata.resourceVersion ? { resourceVersion: cached.metadata.resourceVersion } : {}),
+          },
           status,
         },
         fieldManager: FIELD_MANAGER,
@@ -78,7 +91,10 @@ export class KubeRunStore implements RunStore {
 
   async removeFinalizer(run: StoredRun, finalizer: string): Promise<void> {
     try {
-      await this.applyFinalizers(run, this.ownFinalizers(run).filter((f) => f !== finalizer));
+      await this.applyFinalizers(
+        run,
+        this.ownFinalizers(run).filter((f) => f !== finalizer),
+      );
     } catch (error) {
       if (!isStatus(error, 404)) throw error; // already released and gone
     }
@@ -117,7 +133,13 @@ export class KubeRunStore implements RunStore {
   }
 
   private coordinates(ref: RunRef) {
-    return { group: API_GROUP, version: 'v1alpha1', namespace: ref.namespace, plural: ALIGNMENT_RUN_PLURAL, name: ref.name };
+    return {
+      group: API_GROUP,
+      version: 'v1alpha1',
+      namespace: ref.namespace,
+      plural: ALIGNMENT_RUN_PLURAL,
+      name: ref.name,
+    };
   }
 }
 

@@ -53,12 +53,22 @@ export class KubeWorkloadRuntime implements WorkloadRuntime {
     const { job, service } = buildStageWorkload(request, this.options);
     if (service) {
       await this.apis.core.patchNamespacedService(
-        { name: service.metadata?.name ?? '', namespace: request.run.namespace, body: service, fieldManager: FIELD_MANAGER, force: true },
+        {
+          name: service.metadata?.name ?? '',
+          namespace: request.run.namespace,
+          body: service,
+          fieldManager: FIELD_MANAGER,
+          force: true,
+        },
         SERVER_SIDE_APPLY,
       );
     }
     try {
-      await this.apis.batch.createNamespacedJob({ namespace: request.run.namespace, body: job, fieldManager: FIELD_MANAGER });
+      await this.apis.batch.createNamespacedJob({
+        namespace: request.run.namespace,
+        body: job,
+        fieldManager: FIELD_MANAGER,
+      });
     } catch (error) {
       if (!isStatus(error, 409)) throw error; // AlreadyExists: this attempt was started before
     }
@@ -70,7 +80,11 @@ export class KubeWorkloadRuntime implements WorkloadRuntime {
     for (const job of jobs.items) {
       if (job.metadata?.deletionTimestamp) continue;
       try {
-        await this.apis.batch.deleteNamespacedJob({ name: job.metadata?.name ?? '', namespace: run.namespace, propagationPolicy: 'Background' });
+        await this.apis.batch.deleteNamespacedJob({
+          name: job.metadata?.name ?? '',
+          namespace: run.namespace,
+          propagationPolicy: 'Background',
+        });
       } catch (error) {
         if (!isStatus(error, 404)) throw error;
       }
@@ -111,7 +125,9 @@ export function observeJob(job: V1Job): ObservedWorkload | undefined {
   } else if (job.spec?.suspend) {
     state = 'Suspended';
     // A Job that had started and is suspended again was preempted by Kueue; it resumes when re-admitted.
-    message = job.status?.startTime ? 'preempted: suspended by its queue, waiting to be admitted again' : 'waiting for its queue to admit it';
+    message = job.status?.startTime
+      ? 'preempted: suspended by its queue, waiting to be admitted again'
+      : 'waiting for its queue to admit it';
   } else if ((job.status?.active ?? 0) > 0) state = 'Running';
   else state = 'Pending';
   const startedAt = isoTime(job.status?.startTime);

@@ -1,7 +1,9 @@
 import type { V1CronJob } from '@kubernetes/client-node';
 import { API_VERSION, type EvalSchedule } from '@xreason/contracts';
 
-type ScheduleObject = Omit<EvalSchedule, 'metadata'> & { metadata: Omit<EvalSchedule['metadata'], 'creationTimestamp'> };
+type ScheduleObject = Omit<EvalSchedule, 'metadata'> & {
+  metadata: Omit<EvalSchedule['metadata'], 'creationTimestamp'>;
+};
 import { FIELD_MANAGER, LABELS, boundedName } from '../labels.js';
 import type { StageJobOptions } from './stage-job.builder.js';
 
@@ -33,7 +35,14 @@ export function buildEvalCronJob(schedule: ScheduleObject, options: StageJobOpti
       namespace,
       labels,
       ownerReferences: [
-        { apiVersion: API_VERSION, kind: 'EvalSchedule', name: schedule.metadata.name, uid: schedule.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: API_VERSION,
+          kind: 'EvalSchedule',
+          name: schedule.metadata.name,
+          uid: schedule.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: {
@@ -49,19 +58,26 @@ export function buildEvalCronJob(schedule: ScheduleObject, options: StageJobOpti
         spec: {
           ...(options.kueueQueue ? { suspend: true } : {}),
           backoffLimit: 1,
-          podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] },
+          podFailurePolicy: {
+            rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+          },
           template: {
             metadata: { labels },
             spec: {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
               ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
-              ...(resources.priorityClassName ?? options.defaultPriorityClassName
+              ...((resources.priorityClassName ?? options.defaultPriorityClassName)
                 ? { priorityClassName: resources.priorityClassName ?? options.defaultPriorityClassName }
                 : {}),
               ...(resources.nodeSelector ? { nodeSelector: { ...resources.nodeSelector } } : {}),
               ...(resources.tolerations ? { tolerations: resources.tolerations.map((t) => ({ ...t })) } : {}),
-              securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 10001,
+                runAsGroup: 10001,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
               containers: [
                 {
                   name: 'worker',
@@ -74,7 +90,11 @@ export function buildEvalCronJob(schedule: ScheduleObject, options: StageJobOpti
                   ],
                   ...(options.envFromSecret ? { envFrom: [{ secretRef: { name: options.envFromSecret } }] } : {}),
                   ...(Object.keys(limits).length ? { resources: { limits, requests: { ...limits } } } : {}),
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ['ALL'] },
+                  },
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                 },
               ],

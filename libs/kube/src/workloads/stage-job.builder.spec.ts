@@ -27,7 +27,15 @@ function request(resources: Record<string, unknown> = {}, stageName = 'sft'): Wo
 describe('buildStageWorkload', () => {
   it('puts GPU limits, node selector, tolerations and priority class of the stage kind on a single-pod Job', () => {
     const { job, service } = buildStageWorkload(
-      request({ sft: { gpus: 2, memory: '64Gi', nodeSelector: { 'gpu.type': 'a100' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }], priorityClassName: 'training' } }),
+      request({
+        sft: {
+          gpus: 2,
+          memory: '64Gi',
+          nodeSelector: { 'gpu.type': 'a100' },
+          tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+          priorityClassName: 'training',
+        },
+      }),
       { images },
     );
     const pod = job.spec?.template.spec;
@@ -35,7 +43,12 @@ describe('buildStageWorkload', () => {
     expect(job.metadata?.name).toBe('ja-run-sft-2');
     expect(pod?.containers[0]?.resources?.limits).toEqual({ 'nvidia.com/gpu': '2', memory: '64Gi' });
     expect(pod?.containers[0]?.image).toBe('tr');
-    expect(pod).toMatchObject({ restartPolicy: 'Never', nodeSelector: { 'gpu.type': 'a100' }, priorityClassName: 'training', securityContext: { runAsNonRoot: true } });
+    expect(pod).toMatchObject({
+      restartPolicy: 'Never',
+      nodeSelector: { 'gpu.type': 'a100' },
+      priorityClassName: 'training',
+      securityContext: { runAsNonRoot: true },
+    });
     expect(pod?.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(job.spec).toMatchObject({ backoffLimit: 0 });
     expect(job.spec?.podFailurePolicy?.rules.map((r) => r.action)).toEqual(['Ignore', 'FailJob']);
@@ -43,12 +56,30 @@ describe('buildStageWorkload', () => {
   });
 
   it('makes a multi-node trainer an Indexed Job with a headless Service and rendezvous environment', () => {
-    const { job, service } = buildStageWorkload(request({ sft: { gpus: 8, nodes: 4 } }), { images, backoffLimitPerIndex: 1 });
-    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimitPerIndex: 1, maxFailedIndexes: 0 });
+    const { job, service } = buildStageWorkload(request({ sft: { gpus: 8, nodes: 4 } }), {
+      images,
+      backoffLimitPerIndex: 1,
+    });
+    expect(job.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 4,
+      parallelism: 4,
+      backoffLimitPerIndex: 1,
+      maxFailedIndexes: 0,
+    });
     expect(job.spec?.backoffLimit).toBeUndefined();
     expect(job.spec?.template.spec?.subdomain).toBe('ja-run-sft-2');
-    expect(service?.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true, selector: { 'batch.kubernetes.io/job-name': 'ja-run-sft-2' } });
-    const env = Object.fromEntries((job.spec?.template.spec?.containers[0]?.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom?.fieldRef?.fieldPath]));
+    expect(service?.spec).toMatchObject({
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      selector: { 'batch.kubernetes.io/job-name': 'ja-run-sft-2' },
+    });
+    const env = Object.fromEntries(
+      (job.spec?.template.spec?.containers[0]?.env ?? []).map((e) => [
+        e.name,
+        e.value ?? e.valueFrom?.fieldRef?.fieldPath,
+      ]),
+    );
     expect(env).toMatchObject({
       WORLD_SIZE: '4',
       NODE_RANK: "metadata.annotations['batch.kubernetes.io/job-completion-index']",

@@ -49,7 +49,8 @@ export interface StageWorkload {
 export function buildStageWorkload(request: WorkloadRequest, options: StageJobOptions): StageWorkload {
   const { run, stage, attempt, spec } = request;
   const name = jobName(run.name, stage.name, attempt);
-  const resources: Static<typeof ResourcesSchema> = (spec.resources as Partial<Record<StageKind, Static<typeof ResourcesSchema>>> | undefined)?.[stage.kind] ?? {};
+  const resources: Static<typeof ResourcesSchema> =
+    (spec.resources as Partial<Record<StageKind, Static<typeof ResourcesSchema>>> | undefined)?.[stage.kind] ?? {};
   const nodes = resources.nodes ?? 1;
   const multiNode = nodes > 1;
   const port = options.rendezvousPort ?? DEFAULT_RENDEZVOUS_PORT;
@@ -92,7 +93,10 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
   if (multiNode) {
     env.push(
       { name: 'WORLD_SIZE', value: String(nodes) },
-      { name: 'NODE_RANK', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${ANNOTATIONS.completionIndex}']` } } },
+      {
+        name: 'NODE_RANK',
+        valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${ANNOTATIONS.completionIndex}']` } },
+      },
       { name: 'MASTER_ADDR', value: `${name}-0.${name}.${run.namespace}.svc` },
       { name: 'MASTER_PORT', value: String(port) },
     );
@@ -106,7 +110,13 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
   const job: V1Job = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name, namespace: run.namespace, labels, annotations: { [ANNOTATIONS.runUid]: request.runUid }, ownerReferences: [owner] },
+    metadata: {
+      name,
+      namespace: run.namespace,
+      labels,
+      annotations: { [ANNOTATIONS.runUid]: request.runUid },
+      ownerReferences: [owner],
+    },
     spec: {
       ...(options.kueueQueue ? { suspend: true } : {}),
       ...(multiNode
@@ -119,7 +129,9 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
           }
         : { backoffLimit: 0 }),
       podFailurePolicy: { rules: podFailurePolicy },
-      ...(options.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished } : {}),
+      ...(options.ttlSecondsAfterFinished !== undefined
+        ? { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished }
+        : {}),
       template: {
         metadata: { labels },
         spec: {
@@ -130,7 +142,13 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
           ...(priorityClassName ? { priorityClassName } : {}),
           ...(resources.nodeSelector ? { nodeSelector: { ...resources.nodeSelector } } : {}),
           ...(resources.tolerations ? { tolerations: resources.tolerations.map((t) => ({ ...t })) } : {}),
-          securityContext: { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, fsGroup: RUN_AS, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: RUN_AS,
+            runAsGroup: RUN_AS,
+            fsGroup: RUN_AS,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [
             {
               name: 'worker',
@@ -140,8 +158,15 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
               env,
               ...(options.envFromSecret ? { envFrom: [{ secretRef: { name: options.envFromSecret } }] } : {}),
               ...(multiNode ? { ports: [{ name: 'rendezvous', containerPort: port }] } : {}),
-              resources: { ...(Object.keys(limits).length ? { limits } : {}), ...(Object.keys(requests).length ? { requests } : {}) },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              resources: {
+                ...(Object.keys(limits).length ? { limits } : {}),
+                ...(Object.keys(requests).length ? { requests } : {}),
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
               volumeMounts: [
                 { name: 'tmp', mountPath: '/tmp' },
                 ...(options.artifactsClaim ? [{ name: 'artifacts', mountPath: '/artifacts' }] : []),
@@ -150,7 +175,9 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
           ],
           volumes: [
             { name: 'tmp', emptyDir: {} },
-            ...(options.artifactsClaim ? [{ name: 'artifacts', persistentVolumeClaim: { claimName: options.artifactsClaim } }] : []),
+            ...(options.artifactsClaim
+              ? [{ name: 'artifacts', persistentVolumeClaim: { claimName: options.artifactsClaim } }]
+              : []),
           ],
         },
       },

@@ -41,7 +41,12 @@ tokenizer_source: base
 
   it.each([
     { name: 'a misspelt top-level key', yaml: 'merge_methd: linear\nmodels: [{model: a}]', path: '/merge_methd' },
-    { name: 'an unknown method', yaml: 'merge_method: dare_tie\nmodels: [{model: a}]\nbase_model: a', path: '/merge_method', message: /did you mean "dare_ties"/ },
+    {
+      name: 'an unknown method',
+      yaml: 'merge_method: dare_tie\nmodels: [{model: a}]\nbase_model: a',
+      path: '/merge_method',
+      message: /did you mean "dare_ties"/,
+    },
     {
       name: 'a density above 1',
       yaml: 'merge_method: ties\nbase_model: b\nmodels: [{model: b}, {model: a, parameters: {weight: 1, density: 1.5}}]',
@@ -64,15 +69,27 @@ tokenizer_source: base
       path: '/models/1/parameters/normalize',
       message: /applies to the whole merge/,
     },
-    { name: 'a parameter the method lacks', yaml: 'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1, density: 0.5}}]', path: '/models/0/parameters/density' },
-    { name: 'slerp without base_model', yaml: 'merge_method: slerp\nmodels: [{model: a}, {model: b}]\nparameters: {t: 0.5}', path: '/base_model' },
+    {
+      name: 'a parameter the method lacks',
+      yaml: 'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1, density: 0.5}}]',
+      path: '/models/0/parameters/density',
+    },
+    {
+      name: 'slerp without base_model',
+      yaml: 'merge_method: slerp\nmodels: [{model: a}, {model: b}]\nparameters: {t: 0.5}',
+      path: '/base_model',
+    },
     {
       name: 'slerp with three models',
       yaml: 'merge_method: slerp\nbase_model: a\nmodels: [{model: a}, {model: b}, {model: c}]\nparameters: {t: 0.5}',
       path: '/models',
       message: /exactly one other model/,
     },
-    { name: 'both models and slices', yaml: 'merge_method: linear\nmodels: [{model: a}]\nslices: [{sources: [{model: a, layer_range: [0, 2]}]}]', path: '' },
+    {
+      name: 'both models and slices',
+      yaml: 'merge_method: linear\nmodels: [{model: a}]\nslices: [{sources: [{model: a, layer_range: [0, 2]}]}]',
+      path: '',
+    },
     {
       name: 'slice sources of different lengths',
       yaml: 'merge_method: linear\nslices:\n  - sources:\n      - {model: a, layer_range: [0, 4]}\n      - {model: b, layer_range: [0, 3]}',
@@ -83,8 +100,16 @@ tokenizer_source: base
       yaml: 'merge_method: passthrough\nslices:\n  - sources:\n      - {model: a, layer_range: [4, 4]}',
       path: '/slices/0/sources/0/layer_range',
     },
-    { name: 'an unknown dtype', yaml: 'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\ndtype: float8', path: '/dtype' },
-    { name: 'the union tokenizer', yaml: 'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\ntokenizer_source: union', path: '/tokenizer_source' },
+    {
+      name: 'an unknown dtype',
+      yaml: 'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\ndtype: float8',
+      path: '/dtype',
+    },
+    {
+      name: 'the union tokenizer',
+      yaml: 'merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\ntokenizer_source: union',
+      path: '/tokenizer_source',
+    },
     {
       name: 'linear with a base model it would ignore',
       yaml: 'merge_method: linear\nbase_model: c\nmodels: [{model: a, parameters: {weight: 1}}]',
@@ -98,7 +123,9 @@ tokenizer_source: base
   });
 
   it('reports every problem at once', () => {
-    const problems = problemsOf('merge_method: ties\nbase_model: b\nmodels: [{model: b}, {model: a, parameters: {weight: x, density: 2}}]');
+    const problems = problemsOf(
+      'merge_method: ties\nbase_model: b\nmodels: [{model: b}, {model: a, parameters: {weight: x, density: 2}}]',
+    );
     expect(problems.map((p) => p.path).sort()).toEqual(['/models/1/parameters/density', '/models/1/parameters/weight']);
   });
 
@@ -119,11 +146,7 @@ describe('evaluateSetting', () => {
     expect(evaluateSetting('model.layers.3.mlp.up_proj.weight', setting, t)).toBeCloseTo(expected, 12);
   });
 
-  const filtered = [
-    { filter: 'self_attn', value: [0, 1] },
-    { filter: 'mlp', value: 0.9 },
-    { value: 0.5 },
-  ];
+  const filtered = [{ filter: 'self_attn', value: [0, 1] }, { filter: 'mlp', value: 0.9 }, { value: 0.5 }];
   it.each([
     { tensor: 'model.layers.1.self_attn.q_proj.weight', expected: 0.5 },
     { tensor: 'model.layers.1.mlp.up_proj.weight', expected: 0.9 },

@@ -44,7 +44,10 @@ export function checkMergeConfig(value: unknown): ParsedMergeConfig {
     for (const [j, source] of slice.sources.entries()) {
       const [start, end] = source.layer_range;
       if (end <= start) {
-        problems.push({ path: `/slices/${i}/sources/${j}/layer_range`, message: `end ${end} must be greater than start ${start}` });
+        problems.push({
+          path: `/slices/${i}/sources/${j}/layer_range`,
+          message: `end ${end} must be greater than start ${start}`,
+        });
       } else if (lengths[j] !== lengths[0]) {
         problems.push({
           path: `/slices/${i}/sources/${j}/layer_range`,
@@ -64,7 +67,10 @@ export function checkMergeConfig(value: unknown): ParsedMergeConfig {
     });
   }
   if (config.tokenizer?.tokens !== undefined || config.tokenizer?.pad_to_multiple_of !== undefined) {
-    problems.push({ path: '/tokenizer', message: 'adding tokens and padding the vocabulary are not supported; give only "source"' });
+    problems.push({
+      path: '/tokenizer',
+      message: 'adding tokens and padding the vocabulary are not supported; give only "source"',
+    });
   }
   if (method) problems.push(...checkAgainstMethod(config, method));
   if (problems.length > 0) throw new SchemaValidationError(SUBJECT, problems);
@@ -76,13 +82,21 @@ function checkAgainstMethod(config: MergeConfig, method: MergeMethod): FieldProb
   const mergeWide = { ...method.parameters, ...method.tensorParameters };
   problems.push(...checkParameters(method, config.parameters, '/parameters', mergeWide, 'merge'));
   for (const [i, model] of (config.models ?? []).entries()) {
-    problems.push(...checkParameters(method, model.parameters, `/models/${i}/parameters`, method.tensorParameters, 'model'));
+    problems.push(
+      ...checkParameters(method, model.parameters, `/models/${i}/parameters`, method.tensorParameters, 'model'),
+    );
   }
   for (const [i, slice] of (config.slices ?? []).entries()) {
     problems.push(...checkParameters(method, slice.parameters, `/slices/${i}/parameters`, mergeWide, 'merge'));
     for (const [j, source] of slice.sources.entries()) {
       problems.push(
-        ...checkParameters(method, source.parameters, `/slices/${i}/sources/${j}/parameters`, method.tensorParameters, 'model'),
+        ...checkParameters(
+          method,
+          source.parameters,
+          `/slices/${i}/sources/${j}/parameters`,
+          method.tensorParameters,
+          'model',
+        ),
       );
     }
   }
@@ -139,7 +153,11 @@ function checkParameters(
     }
     for (const leaf of settingLeaves(setting as ParameterSetting, `${path}/${name}`)) {
       for (const problem of findProblems(definition.schema, leaf.value)) {
-        problems.push({ path: leaf.path, message: `${problem.message} (${definition.description})`, value: leaf.value });
+        problems.push({
+          path: leaf.path,
+          message: `${problem.message} (${definition.description})`,
+          value: leaf.value,
+        });
       }
     }
   }

@@ -34,6 +34,9 @@ export async function writeLargeModel(dir: string, seed: number, sizeMiB: number
     bytes += norm.byteLength;
   }
   await writer.finish();
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], num_hidden_layers: layers }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ architectures: ['LlamaForCausalLM'], num_hidden_layers: layers }),
+  );
   return bytes;
 }

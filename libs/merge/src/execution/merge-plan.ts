@@ -105,7 +105,10 @@ export function planMerge(parsed: ParsedMergeConfig, models: Map<string, ModelCh
   const tensors: PlannedTensor[] = [];
 
   const plan = (outName: string, slice: Slice, inputNames: string[], t: number) => {
-    const referenceIndex = Math.max(0, slice.sources.findIndex((s) => s.model === slice.base));
+    const referenceIndex = Math.max(
+      0,
+      slice.sources.findIndex((s) => s.model === slice.base),
+    );
     const reference = slice.sources[referenceIndex] as InputSliceConfig;
     const info = model(reference.model).checkpoint.info(inputNames[referenceIndex] as string);
     let base: PlannedInput | undefined;
@@ -114,7 +117,11 @@ export function planMerge(parsed: ParsedMergeConfig, models: Map<string, ModelCh
       const input = model(source.model);
       const tensorName = inputNames[j] as string;
       if (!input.checkpoint.has(tensorName)) {
-        throw new MergeError('missing_tensor', { model: source.model, tensor: tensorName }, `not in the checkpoint (needed for ${outName})`);
+        throw new MergeError(
+          'missing_tensor',
+          { model: source.model, tensor: tensorName },
+          `not in the checkpoint (needed for ${outName})`,
+        );
       }
       const shape = input.checkpoint.info(tensorName).shape;
       if (!sameShape(shape, info.shape)) {
@@ -144,9 +151,16 @@ export function planMerge(parsed: ParsedMergeConfig, models: Map<string, ModelCh
 
   const first = slices[0] as Slice;
   const last = slices[slices.length - 1] as Slice;
-  const referenceOf = (slice: Slice) => model((slice.sources.find((s) => s.model === slice.base) ?? slice.sources[0])!.model);
+  const referenceOf = (slice: Slice) =>
+    model((slice.sources.find((s) => s.model === slice.base) ?? slice.sources[0])!.model);
 
-  for (const name of referenceOf(first).layout.embeddings) plan(name, first, first.sources.map(() => name), 0);
+  for (const name of referenceOf(first).layout.embeddings)
+    plan(
+      name,
+      first,
+      first.sources.map(() => name),
+      0,
+    );
   let layerCount = 0;
   for (const slice of slices) {
     const reference = slice.sources.find((s) => s.model === slice.base) ?? (slice.sources[0] as InputSliceConfig);
@@ -175,7 +189,13 @@ export function planMerge(parsed: ParsedMergeConfig, models: Map<string, ModelCh
       layerCount++;
     }
   }
-  for (const name of referenceOf(last).layout.tail) plan(name, last, last.sources.map(() => name), 1);
+  for (const name of referenceOf(last).layout.tail)
+    plan(
+      name,
+      last,
+      last.sources.map(() => name),
+      1,
+    );
 
   const configRef = config.base_model ?? (first.sources[0] as InputSliceConfig).model;
   return { method, tensors, layerCount, configModel: model(configRef) };

@@ -41,9 +41,14 @@ export async function openModel(ref: string, baseDir: string): Promise<ModelChec
       hfConfig = JSON.parse(await fs.promises.readFile(configFile, 'utf8')) as Record<string, unknown>;
     } catch (cause) {
       await checkpoint.close();
-      throw new MergeError('io', { model: ref, file: configFile }, `config.json is not valid JSON: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new MergeError(
+        'io',
+        { model: ref, file: configFile },
+        `config.json is not valid JSON: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
     }
   }
   return { ref, dir, checkpoint, hfConfig, layout: layoutOf(checkpoint.tensorNames()) };

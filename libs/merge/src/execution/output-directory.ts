@@ -31,7 +31,8 @@ export class StagedDirectory {
   static check(outDir: string): string {
     const dir = resolve(outDir);
     if (fs.existsSync(dir)) {
-      if (!fs.statSync(dir).isDirectory()) throw new MergeError('output_exists', { file: dir }, 'exists and is not a directory');
+      if (!fs.statSync(dir).isDirectory())
+        throw new MergeError('output_exists', { file: dir }, 'exists and is not a directory');
       if (fs.readdirSync(dir).length > 0) {
         throw new MergeError('output_exists', { file: dir }, 'exists and is not empty; merge into a new directory');
       }
@@ -42,7 +43,10 @@ export class StagedDirectory {
   static async create(outDir: string): Promise<StagedDirectory> {
     const dir = StagedDirectory.check(outDir);
     await fs.promises.mkdir(dirname(dir), { recursive: true });
-    const staging = join(dirname(dir), `.${basename(dir)}.merge-partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const staging = join(
+      dirname(dir),
+      `.${basename(dir)}.merge-partial-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
     await fs.promises.mkdir(staging);
     return new StagedDirectory(dir, staging);
   }

@@ -48,7 +48,9 @@ describe('runMerge', () => {
     const files = readdirSync(outDir).sort();
     expect(files).toContain('model.safetensors.index.json');
     expect(files.filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length).toBeGreaterThan(0);
-    expect(files).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'mergekit_config.yml']));
+    expect(files).toEqual(
+      expect.arrayContaining(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'mergekit_config.yml']),
+    );
     expect(JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8')).seed).toBe(1);
     expect(result.tensorCount).toBe(merged.size);
     // Progress: one report per tensor, monotone, ending with 'done'.
@@ -70,7 +72,9 @@ describe('runMerge', () => {
     // base + 0.5 · (ja − base), on one tensor.
     const [b, j, merged] = await Promise.all([readAll(base), readAll(ja), readAll(outDir)]);
     const name = 'model.norm.weight';
-    const expected = (b.get(name) as Float32Array).map((x, i) => x + 0.5 * (((j.get(name) as Float32Array)[i] as number) - x));
+    const expected = (b.get(name) as Float32Array).map(
+      (x, i) => x + 0.5 * (((j.get(name) as Float32Array)[i] as number) - x),
+    );
     expect(merged.get(name)).toEqual(bf16(expected));
   });
 
@@ -91,11 +95,17 @@ describe('runMerge', () => {
     });
     const merged = await readAll(outDir);
     const [b, o] = await Promise.all([readAll(base), readAll(ja)]);
-    expect(merged.get('model.layers.0.self_attn.q_proj.weight')).toEqual(b.get('model.layers.0.self_attn.q_proj.weight'));
-    expect(merged.get('model.layers.2.self_attn.q_proj.weight')).toEqual(o.get('model.layers.2.self_attn.q_proj.weight'));
+    expect(merged.get('model.layers.0.self_attn.q_proj.weight')).toEqual(
+      b.get('model.layers.0.self_attn.q_proj.weight'),
+    );
+    expect(merged.get('model.layers.2.self_attn.q_proj.weight')).toEqual(
+      o.get('model.layers.2.self_attn.q_proj.weight'),
+    );
     expect(merged.get('model.layers.1.mlp.up_proj.weight')).toEqual(b.get('model.layers.1.mlp.up_proj.weight'));
     // The middle layer (t = 0.5) is neither endpoint.
-    expect(merged.get('model.layers.1.self_attn.q_proj.weight')).not.toEqual(b.get('model.layers.1.self_attn.q_proj.weight'));
+    expect(merged.get('model.layers.1.self_attn.q_proj.weight')).not.toEqual(
+      b.get('model.layers.1.self_attn.q_proj.weight'),
+    );
     // dtype float32 makes every output tensor F32, and config.json says so.
     const checkpoint = await SafetensorsCheckpoint.open(outDir);
     expect(new Set(checkpoint.tensorNames().map((n) => checkpoint.info(n).dtype))).toEqual(new Set(['F32']));
@@ -133,7 +143,11 @@ slices:
     const config = {
       merge_method: 'dare_ties',
       base_model: base,
-      models: [{ model: base }, { model: ja, parameters: { weight: 0.5, density: 0.5 } }, { model: fr, parameters: { weight: 0.5, density: 0.5 } }],
+      models: [
+        { model: base },
+        { model: ja, parameters: { weight: 0.5, density: 0.5 } },
+        { model: fr, parameters: { weight: 0.5, density: 0.5 } },
+      ],
     };
     const run = async (seed: number, name: string, prefetch = false) => {
       await runMerge({ config, outDir: join(root, name), randomSeed: seed, prefetch });
@@ -150,7 +164,11 @@ slices:
     const one = await writeTinyModel(join(root, 'one'), { seed: 5 });
     const two = await writeTinyModel(join(root, 'two'), { seed: 5 });
     await runMerge({
-      config: { merge_method: 'ties', base_model: one, models: [{ model: one }, { model: two, parameters: { weight: 1, density: 0.5 } }] },
+      config: {
+        merge_method: 'ties',
+        base_model: one,
+        models: [{ model: one }, { model: two, parameters: { weight: 1, density: 0.5 } }],
+      },
       outDir: join(root, 'out'),
     });
     const expected = tinyValues(5, 'model.layers.1.mlp.up_proj.weight', 128);
@@ -208,7 +226,11 @@ slices:
       const outDir = join(root, 'out');
       const before = readdirSync(root).sort();
       const merge = runMerge({
-        config: { merge_method: 'task_arithmetic', base_model: a, models: [{ model: a }, { model: b, parameters: { weight: 1 } }] },
+        config: {
+          merge_method: 'task_arithmetic',
+          base_model: a,
+          models: [{ model: a }, { model: b, parameters: { weight: 1 } }],
+        },
         outDir,
       });
       await expect(merge).rejects.toThrow(MergeError);
@@ -224,7 +246,9 @@ slices:
       await writeTinyModel(outDir, { seed: 9 });
       writeFileSync(join(outDir, 'notes.txt'), 'keep me');
       const before = readdirSync(outDir).sort();
-      await expect(runMerge({ config: { merge_method: 'passthrough', models: [{ model: a }] }, outDir })).rejects.toThrow(/not empty/);
+      await expect(
+        runMerge({ config: { merge_method: 'passthrough', models: [{ model: a }] }, outDir }),
+      ).rejects.toThrow(/not empty/);
       expect(readdirSync(outDir).sort()).toEqual(before);
     });
   });

@@ -115,7 +115,12 @@ async function loadConfig(options: RunMergeOptions): Promise<{ parsed: ParsedMer
     try {
       text = await fs.promises.readFile(options.configPath, 'utf8');
     } catch (cause) {
-      throw new MergeError('io', { file: options.configPath }, `cannot read the merge config: ${(cause as Error).message}`, { cause });
+      throw new MergeError(
+        'io',
+        { file: options.configPath },
+        `cannot read the merge config: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     return { parsed: parseMergeConfig(text), yamlText: text };
   }
@@ -184,7 +189,10 @@ async function writeTensors(
     }
     report({ phase: 'finishing', done: plan.tensors.length, bytesWritten: writer.bytesWritten });
     const written = await writer.finish();
-    return { totalSize: written.totalSize, files: [...written.files, ...(written.indexFile ? [written.indexFile] : [])] };
+    return {
+      totalSize: written.totalSize,
+      files: [...written.files, ...(written.indexFile ? [written.indexFile] : [])],
+    };
   } catch (error) {
     // A read still in flight must settle before its buffers are dropped, and must not go unhandled.
     await next?.catch(() => undefined);
@@ -258,7 +266,12 @@ async function mergeAndWrite(
       });
     } catch (cause) {
       if (cause instanceof MergeError) throw cause;
-      throw new MergeError('method_input', { tensor: tensor.name }, `${plan.method.name}: ${(cause as Error).message}`, { cause });
+      throw new MergeError(
+        'method_input',
+        { tensor: tensor.name },
+        `${plan.method.name}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     await writer.add(tensor.name, encode(tensor, out, halves));
   } finally {
@@ -296,4 +309,3 @@ function outputHfConfig(plan: MergePlan, { config }: ParsedMergeConfig): Record<
   }
   return hfConfig;
 }
-

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { float32ArrayToBf16, SafetensorsCheckpoint, ShardedCheckpointWriter, type FloatDtype } from '@xreason/safetensors';
+import {
+  float32ArrayToBf16,
+  SafetensorsCheckpoint,
+  ShardedCheckpointWriter,
+  type FloatDtype,
+} from '@xreason/safetensors';
 import { afterEach } from 'vitest';
 
 /** A fresh temporary directory per test, removed after it. */
@@ -59,12 +64,23 @@ export function tinyValues(seed: number, name: string, count: number): Float32Ar
 /** Writes a sharded toy checkpoint with config.json and tokenizer files, as a Hub download looks. */
 export async function writeTinyModel(dir: string, options: TinyModelOptions): Promise<string> {
   const { layers = 3, hidden = 8, vocab = 16, dtype = 'BF16', seed } = options;
-  const writer = await ShardedCheckpointWriter.create({ dir, maxShardBytes: options.maxShardBytes ?? 1024, alwaysIndex: true });
+  const writer = await ShardedCheckpointWriter.create({
+    dir,
+    maxShardBytes: options.maxShardBytes ?? 1024,
+    alwaysIndex: true,
+  });
   for (const [name, defaultShape] of tinyTensorShapes(layers, hidden, vocab)) {
     if (options.omit?.includes(name)) continue;
     const shape = options.shapes?.[name] ?? defaultShape;
-    const values = tinyValues(seed, name, shape.reduce((a, b) => a * b, 1));
-    await writer.add(name, dtype === 'F32' ? { dtype, shape, data: values } : { dtype: 'BF16', shape, data: float32ArrayToBf16(values) });
+    const values = tinyValues(
+      seed,
+      name,
+      shape.reduce((a, b) => a * b, 1),
+    );
+    await writer.add(
+      name,
+      dtype === 'F32' ? { dtype, shape, data: values } : { dtype: 'BF16', shape, data: float32ArrayToBf16(values) },
+    );
   }
   await writer.finish();
   const config = {

@@ -27,7 +27,9 @@ function lowRank(m: number, n: number, r: number, seed: number): Float64Array {
   for (let k = 0; k < r; k++) {
     const left = Array.from({ length: m }, () => random() - 0.5);
     const right = Array.from({ length: n }, () => random() - 0.5);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[i * n + j] = (a[i * n + j] as number) + 2 ** -k * (left[i] as number) * (right[j] as number);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++)
+        a[i * n + j] = (a[i * n + j] as number) + 2 ** -k * (left[i] as number) * (right[j] as number);
   }
   return a;
 }

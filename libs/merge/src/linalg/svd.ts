@@ -27,7 +27,13 @@ export interface SvdOptions {
 }
 
 /** The `rank` leading singular triplets of the row-major m × n matrix `a`. */
-export function truncatedSvd(a: ArrayLike<number>, m: number, n: number, rank: number, options: SvdOptions = {}): TruncatedSvd {
+export function truncatedSvd(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+  rank: number,
+  options: SvdOptions = {},
+): TruncatedSvd {
   if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`rank must be a positive integer, found ${rank}`);
   if (a.length !== m * n) throw new RangeError(`matrix holds ${a.length} values, expected ${m} × ${n}`);
   const k = Math.min(rank, m, n);
@@ -190,7 +196,8 @@ function orthonormalize(y: Float64Array, rows: number, cols: number): Float64Arr
       for (let p = 0; p < j; p++) {
         let dot = 0;
         for (let i = 0; i < rows; i++) dot += (y[i * cols + p] as number) * (y[i * cols + j] as number);
-        for (let i = 0; i < rows; i++) y[i * cols + j] = (y[i * cols + j] as number) - dot * (y[i * cols + p] as number);
+        for (let i = 0; i < rows; i++)
+          y[i * cols + j] = (y[i * cols + j] as number) - dot * (y[i * cols + p] as number);
       }
       let norm = 0;
       for (let i = 0; i < rows; i++) norm += (y[i * cols + j] as number) ** 2;

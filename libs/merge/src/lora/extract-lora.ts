@@ -49,7 +49,8 @@ export interface ExtractLoraResult {
  */
 export async function extractLora(options: ExtractLoraOptions): Promise<ExtractLoraResult> {
   const { rank } = options;
-  if (!Number.isInteger(rank) || rank < 1) throw new MergeError('parameter', { field: 'rank' }, `must be a positive integer, found ${rank}`);
+  if (!Number.isInteger(rank) || rank < 1)
+    throw new MergeError('parameter', { field: 'rank' }, `must be a positive integer, found ${rank}`);
   const outDir = StagedDirectory.check(options.outDir);
   const dtype = options.dtype ?? 'F32';
   const seed = options.randomSeed ?? randomInt(0, 2 ** 31 - 1);
@@ -66,18 +67,27 @@ export async function extractLora(options: ExtractLoraOptions): Promise<ExtractL
       const leaf = name.slice(0, -'.weight'.length).split('.').pop() as string;
       return options.targetModules === undefined || options.targetModules.includes(leaf);
     });
-    if (targets.length === 0) throw new MergeError('parameter', { field: 'targetModules' }, 'no 2-D layer weight matches');
+    if (targets.length === 0)
+      throw new MergeError('parameter', { field: 'targetModules' }, 'no 2-D layer weight matches');
     for (const name of targets) {
-      if (!tuned.checkpoint.has(name)) throw new MergeError('missing_tensor', { model: tuned.ref, tensor: name }, 'not in the fine-tuned model');
+      if (!tuned.checkpoint.has(name))
+        throw new MergeError('missing_tensor', { model: tuned.ref, tensor: name }, 'not in the fine-tuned model');
       const [a, b] = [base.checkpoint.info(name).shape, tuned.checkpoint.info(name).shape];
       if (a.join() !== b.join()) {
-        throw new MergeError('shape_mismatch', { model: tuned.ref, tensor: name }, `shape [${b.join(', ')}] differs from the base's [${a.join(', ')}]`);
+        throw new MergeError(
+          'shape_mismatch',
+          { model: tuned.ref, tensor: name },
+          `shape [${b.join(', ')}] differs from the base's [${a.join(', ')}]`,
+        );
       }
     }
 
     const staged = await StagedDirectory.create(outDir);
     try {
-      const writer = await ShardedCheckpointWriter.create({ dir: staged.staging, maxShardBytes: Number.MAX_SAFE_INTEGER });
+      const writer = await ShardedCheckpointWriter.create({
+        dir: staged.staging,
+        maxShardBytes: Number.MAX_SAFE_INTEGER,
+      });
       const relativeErrors: Record<string, number> = {};
       const leaves = new Set<string>();
       try {
@@ -100,7 +110,14 @@ export async function extractLora(options: ExtractLoraOptions): Promise<ExtractL
           await writer.add(`${module}.lora_A.weight`, encode(dtype, [rank, cols], loraA));
           await writer.add(`${module}.lora_B.weight`, encode(dtype, [rows, rank], loraB));
           leaves.add(name.slice(0, -'.weight'.length).split('.').pop() as string);
-          options.onProgress?.({ phase: 'tensor', done: index + 1, total: targets.length, tensor: name, bytesWritten: writer.bytesWritten, totalBytes: 0 });
+          options.onProgress?.({
+            phase: 'tensor',
+            done: index + 1,
+            total: targets.length,
+            tensor: name,
+            bytesWritten: writer.bytesWritten,
+            totalBytes: 0,
+          });
         }
         await writer.finish();
       } catch (error) {
@@ -136,7 +153,14 @@ export async function extractLora(options: ExtractLoraOptions): Promise<ExtractL
   }
 }
 
-function residual(delta: Float32Array, b: Float32Array, a: Float32Array, rows: number, cols: number, rank: number): number {
+function residual(
+  delta: Float32Array,
+  b: Float32Array,
+  a: Float32Array,
+  rows: number,
+  cols: number,
+  rank: number,
+): number {
   let error = 0;
   let norm = 0;
   for (let i = 0; i < rows; i++) {

@@ -35,7 +35,10 @@ async function writeAdapter(
   tensors: Record<string, ReturnType<typeof f32> | undefined>,
 ) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', r: 1, lora_alpha: 2, ...config }));
+  writeFileSync(
+    join(dir, 'adapter_config.json'),
+    JSON.stringify({ peft_type: 'LORA', r: 1, lora_alpha: 2, ...config }),
+  );
   const present = Object.entries(tensors).filter((e): e is [string, ReturnType<typeof f32>] => e[1] !== undefined);
   await writeSafetensors(join(dir, 'adapter_model.safetensors'), present);
 }
@@ -45,7 +48,11 @@ describe('loraScale', () => {
     { config: { r: 16, lora_alpha: 32 }, module: Q, expected: 2 },
     { config: { r: 16, lora_alpha: 32, use_rslora: true }, module: Q, expected: 8 }, // 32 / √16
     { config: { r: 16, lora_alpha: 32, rank_pattern: { q_proj: 4 } }, module: Q, expected: 8 },
-    { config: { r: 16, lora_alpha: 32, rank_pattern: { q_proj: 4 } }, module: 'model.layers.0.self_attn.k_proj', expected: 2 },
+    {
+      config: { r: 16, lora_alpha: 32, rank_pattern: { q_proj: 4 } },
+      module: 'model.layers.0.self_attn.k_proj',
+      expected: 2,
+    },
     { config: { r: 16, lora_alpha: 32, alpha_pattern: { 'self_attn.q_proj': 64 } }, module: Q, expected: 4 },
   ])('$config on $module scales by $expected', ({ config, module, expected }) => {
     expect(loraScale(config as LoraAdapterConfig, module).scale).toBe(expected);
@@ -56,33 +63,47 @@ describe('mergeLora', () => {
   it('adds scale · B·A to each adapted weight, transposed for fan-in-fan-out and embeddings, and replaces modules_to_save', async () => {
     const root = tempDir();
     await writeBase(join(root, 'base'));
-    await writeAdapter(join(root, 'adapter'), { r: 1, lora_alpha: 2 }, {
-      // B·A = [[2, 0, −2], [1, 0, −1]], scale 2.
-      [`base_model.model.${Q}.lora_A.weight`]: f32([1, 3], [1, 0, -1]),
-      [`base_model.model.${Q}.lora_B.weight`]: f32([2, 1], [2, 1]),
-      // Embedding: A [r, vocab 3], B [dim 2, r]; ΔW = (B·A)ᵀ = [[1, 2], [0, 0], [−1, −2]] (× 2).
-      'base_model.model.model.embed_tokens.lora_embedding_A': f32([1, 3], [1, 0, -1]),
-      'base_model.model.model.embed_tokens.lora_embedding_B': f32([2, 1], [1, 2]),
-      'base_model.model.lm_head.weight': f32([2, 2], [7, 7, 7, 7]),
+    await writeAdapter(
+      join(root, 'adapter'),
+      { r: 1, lora_alpha: 2 },
+      {
+        // B·A = [[2, 0, −2], [1, 0, −1]], scale 2.
+        [`base_model.model.${Q}.lora_A.weight`]: f32([1, 3], [1, 0, -1]),
+        [`base_model.model.${Q}.lora_B.weight`]: f32([2, 1], [2, 1]),
+        // Embedding: A [r, vocab 3], B [dim 2, r]; ΔW = (B·A)ᵀ = [[1, 2], [0, 0], [−1, −2]] (× 2).
+        'base_model.model.model.embed_tokens.lora_embedding_A': f32([1, 3], [1, 0, -1]),
+        'base_model.model.model.embed_tokens.lora_embedding_B': f32([2, 1], [1, 2]),
+        'base_model.model.lm_head.weight': f32([2, 2], [7, 7, 7, 7]),
+      },
+    );
+    const result = await mergeLora({
+      baseModel: join(root, 'base'),
+      adapter: join(root, 'adapter'),
+      outDir: join(root, 'out'),
     });
-    const result = await mergeLora({ baseModel: join(root, 'base'), adapter: join(root, 'adapter'), outDir: join(root, 'out') });
     expect(result).toMatchObject({ updated: 2, replaced: 1, tensorCount: 4 });
     const merged = await readAll(join(root, 'out'));
     expectClose([...(merged.get(`${Q}.weight`) as Float32Array)], [5, 2, -1, 6, 5, 4]);
     expectClose([...(merged.get('model.embed_tokens.weight') as Float32Array)], [2, 4, 0, 0, -2, -4]);
     expectClose([...(merged.get('lm_head.weight') as Float32Array)], [7, 7, 7, 7]);
-    expect(readdirSync(join(root, 'out'))).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'model.safetensors.index.json']));
+    expect(readdirSync(join(root, 'out'))).toEqual(
+      expect.arrayContaining(['config.json', 'tokenizer.json', 'model.safetensors.index.json']),
+    );
   });
 
   it('fan_in_fan_out adapters update the stored transpose', async () => {
     const root = tempDir();
     await writeBase(join(root, 'base'));
     const module = 'base_model.model.model.layers.0.attn.c_attn';
-    await writeAdapter(join(root, 'adapter'), { r: 1, lora_alpha: 1, fan_in_fan_out: true }, {
-      // Logical weight out 2 × in 3: B·A = [[1, 2, 3], [2, 4, 6]]; stored as its 3 × 2 transpose.
-      [`${module}.lora_A.weight`]: f32([1, 3], [1, 2, 3]),
-      [`${module}.lora_B.weight`]: f32([2, 1], [1, 2]),
-    });
+    await writeAdapter(
+      join(root, 'adapter'),
+      { r: 1, lora_alpha: 1, fan_in_fan_out: true },
+      {
+        // Logical weight out 2 × in 3: B·A = [[1, 2, 3], [2, 4, 6]]; stored as its 3 × 2 transpose.
+        [`${module}.lora_A.weight`]: f32([1, 3], [1, 2, 3]),
+        [`${module}.lora_B.weight`]: f32([2, 1], [1, 2]),
+      },
+    );
     await mergeLora({ baseModel: join(root, 'base'), adapter: join(root, 'adapter'), outDir: join(root, 'out') });
     const merged = await readAll(join(root, 'out'));
     expectClose([...(merged.get('model.layers.0.attn.c_attn.weight') as Float32Array)], [1, 2, 2, 4, 3, 6]);
@@ -91,7 +112,10 @@ describe('mergeLora', () => {
   it.each([
     {
       name: 'a module the base lacks',
-      tensors: { 'base_model.model.model.layers.9.mlp.up_proj.lora_A.weight': f32([1, 3], [1, 1, 1]), 'base_model.model.model.layers.9.mlp.up_proj.lora_B.weight': f32([2, 1], [1, 1]) },
+      tensors: {
+        'base_model.model.model.layers.9.mlp.up_proj.lora_A.weight': f32([1, 3], [1, 1, 1]),
+        'base_model.model.model.layers.9.mlp.up_proj.lora_B.weight': f32([2, 1], [1, 1]),
+      },
       error: /targets model\.layers\.9\.mlp\.up_proj\.weight, which the base model does not have/,
     },
     {
@@ -101,7 +125,10 @@ describe('mergeLora', () => {
     },
     {
       name: 'a rank that does not fit',
-      tensors: { [`base_model.model.${Q}.lora_A.weight`]: f32([1, 4], [1, 1, 1, 1]), [`base_model.model.${Q}.lora_B.weight`]: f32([2, 1], [1, 1]) },
+      tensors: {
+        [`base_model.model.${Q}.lora_A.weight`]: f32([1, 4], [1, 1, 1, 1]),
+        [`base_model.model.${Q}.lora_B.weight`]: f32([2, 1], [1, 1]),
+      },
       error: /do not fit the base's/,
     },
     {
@@ -113,7 +140,11 @@ describe('mergeLora', () => {
     const root = tempDir();
     await writeBase(join(root, 'base'));
     await writeAdapter(join(root, 'adapter'), {}, tensors);
-    const merge = mergeLora({ baseModel: join(root, 'base'), adapter: join(root, 'adapter'), outDir: join(root, 'out') });
+    const merge = mergeLora({
+      baseModel: join(root, 'base'),
+      adapter: join(root, 'adapter'),
+      outDir: join(root, 'out'),
+    });
     await expect(merge).rejects.toThrow(MergeError);
     await expect(merge).rejects.toThrow(error);
     expect(existsSync(join(root, 'out'))).toBe(false);
@@ -136,21 +167,38 @@ describe('extractLora', () => {
       // ΔW = u₁v₁ᵀ + 0.5·u₂v₂ᵀ: rank 2 by construction.
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
-          update[i * cols + j] = (update[i * cols + j] as number) + Math.sin(i + 1) * Math.cos(j) + 0.5 * ((i % 3) - 1) * Math.sin(2 * j + 1);
+          update[i * cols + j] =
+            (update[i * cols + j] as number) +
+            Math.sin(i + 1) * Math.cos(j) +
+            0.5 * ((i % 3) - 1) * Math.sin(2 * j + 1);
         }
       }
       tuned.set(name, update);
     }
     mkdirSync(tunedDir);
-    await writeSafetensors(join(tunedDir, 'model.safetensors'), [...tuned].map(([name, data]) => [name, { dtype: 'F32', shape: shapeOf(name), data }] as const));
+    await writeSafetensors(
+      join(tunedDir, 'model.safetensors'),
+      [...tuned].map(([name, data]) => [name, { dtype: 'F32', shape: shapeOf(name), data }] as const),
+    );
 
-    const extracted = await extractLora({ baseModel: base, fineTunedModel: tunedDir, outDir: join(root, 'adapter'), rank: 2, randomSeed: 3 });
+    const extracted = await extractLora({
+      baseModel: base,
+      fineTunedModel: tunedDir,
+      outDir: join(root, 'adapter'),
+      rank: 2,
+      randomSeed: 3,
+    });
     // Every 2-D layer weight gets an adapter (norms are 1-D), each recovered up to float32 rounding.
     expect(extracted.modules).toEqual(['q_proj', 'up_proj']);
     expect(Object.keys(extracted.relativeErrors)).toHaveLength(6);
     for (const [module, error] of Object.entries(extracted.relativeErrors)) expect(error, module).toBeLessThan(1e-5);
     const adapterConfig = JSON.parse(readFileSync(join(root, 'adapter', 'adapter_config.json'), 'utf8'));
-    expect(adapterConfig).toMatchObject({ peft_type: 'LORA', r: 2, lora_alpha: 2, target_modules: ['q_proj', 'up_proj'] });
+    expect(adapterConfig).toMatchObject({
+      peft_type: 'LORA',
+      r: 2,
+      lora_alpha: 2,
+      target_modules: ['q_proj', 'up_proj'],
+    });
 
     await mergeLora({ baseModel: base, adapter: join(root, 'adapter'), outDir: join(root, 'remerged') });
     const remerged = await readAll(join(root, 'remerged'));

@@ -10,7 +10,13 @@ import { MergeError } from '../merge-error.js';
 import { openModel } from '../execution/model-checkpoint.js';
 import { StagedDirectory, TOKENIZER_FILES } from '../execution/output-directory.js';
 import type { ProgressCallback } from '../progress.js';
-import { ADAPTER_WEIGHTS_FILE, groupAdapterKeys, loraScale, readAdapterConfig, type AdapterEntry } from './peft-adapter.js';
+import {
+  ADAPTER_WEIGHTS_FILE,
+  groupAdapterKeys,
+  loraScale,
+  readAdapterConfig,
+  type AdapterEntry,
+} from './peft-adapter.js';
 
 export interface MergeLoraOptions {
   /** The base model directory the adapter was trained on. */
@@ -45,7 +51,12 @@ export async function mergeLora(options: MergeLoraOptions): Promise<MergeLoraRes
   try {
     adapter = await SafetensorsCheckpoint.open(adapterFile);
   } catch (cause) {
-    throw new MergeError('adapter', { file: adapterFile }, `cannot open the adapter weights: ${(cause as Error).message}`, { cause });
+    throw new MergeError(
+      'adapter',
+      { file: adapterFile },
+      `cannot open the adapter weights: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   const base = await openModel(options.baseModel, process.cwd()).catch(async (error: unknown) => {
     await adapter.close();
@@ -129,7 +140,11 @@ function checkEntry(
   if (entry.kind === 'replacement') {
     const own = adapter.info(entry.key).shape;
     if (own.join() !== shape.join()) {
-      throw new MergeError('adapter', { file, tensor: key }, `shape [${own.join(', ')}] does not match the base's [${shape.join(', ')}]`);
+      throw new MergeError(
+        'adapter',
+        { file, tensor: key },
+        `shape [${own.join(', ')}] does not match the base's [${shape.join(', ')}]`,
+      );
     }
     return;
   }
@@ -177,7 +192,8 @@ export function addLowRank(
         for (let j = 0; j < cols; j++) weight[row + j] = (weight[row + j] as number) + factor * (a[aRow + j] as number);
       } else {
         const factor = scale * (a[r * rows + i] as number);
-        for (let j = 0; j < cols; j++) weight[row + j] = (weight[row + j] as number) + factor * (b[j * rank + r] as number);
+        for (let j = 0; j < cols; j++)
+          weight[row + j] = (weight[row + j] as number) + factor * (b[j * rank + r] as number);
       }
     }
   }

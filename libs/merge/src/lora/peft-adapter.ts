@@ -88,7 +88,11 @@ export function groupAdapterKeys(keys: readonly string[], file: string): Map<str
   }
   for (const [module, part] of lora) {
     if (!part.a || !part.b) {
-      throw new MergeError('adapter', { file, tensor: part.a ?? part.b }, `has lora_${part.a ? 'A' : 'B'} but no lora_${part.a ? 'B' : 'A'} for ${module}`);
+      throw new MergeError(
+        'adapter',
+        { file, tensor: part.a ?? part.b },
+        `has lora_${part.a ? 'A' : 'B'} but no lora_${part.a ? 'B' : 'A'} for ${module}`,
+      );
     }
     entries.set(`${module}.weight`, { kind: part.kind, module, a: part.a, b: part.b });
   }

@@ -8,7 +8,12 @@ const base = Array.from({ length: n }, (_, i) => Math.sin(i));
 const tuned = base.map((b, i) => b + ((i % 7) - 3) * 0.01 + 0.001);
 
 function dare(seed: number, parameters: Record<string, boolean> = {}, density = 0.3): number[] {
-  return runMethod(dareLinear, { base, models: [{ values: tuned, parameters: { weight: 1, density } }], parameters, seed });
+  return runMethod(dareLinear, {
+    base,
+    models: [{ values: tuned, parameters: { weight: 1, density } }],
+    parameters,
+    seed,
+  });
 }
 
 describe('dare_linear', () => {
@@ -35,7 +40,11 @@ describe('dare_linear', () => {
     // The same entries survive as without rescale, each by the same factor.
     const unscaled = dare(7, { rescale: false }).map((o, i) => o - Math.fround(base[i] as number));
     const factor = l1(delta) / l1(unscaled);
-    expectClose(merged, unscaled.map((u) => u * factor), 1e-5);
+    expectClose(
+      merged,
+      unscaled.map((u) => u * factor),
+      1e-5,
+    );
   });
 
   it('--random-seed makes the drop mask reproducible, and another seed changes it', () => {

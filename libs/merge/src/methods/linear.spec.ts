@@ -18,7 +18,12 @@ describe('linear', () => {
   });
 
   it('an equal four-way merge is the plain mean', () => {
-    const models = [[0, 4], [1, 8], [2, -4], [5, 0]].map((values) => ({ values, parameters: { weight: 1 } }));
+    const models = [
+      [0, 4],
+      [1, 8],
+      [2, -4],
+      [5, 0],
+    ].map((values) => ({ values, parameters: { weight: 1 } }));
     expectClose(runMethod(linear, { models }), [2, 2]);
   });
 

@@ -18,6 +18,10 @@ export const linear: MergeMethod = {
       if (sum === 0) throw new Error(`linear: weights of ${tensorName} sum to 0; set normalize: false or change them`);
       scale = 1 / sum;
     }
-    weightedSum(out, models.map((m) => m.values), weights.map((w) => w * scale));
+    weightedSum(
+      out,
+      models.map((m) => m.values),
+      weights.map((w) => w * scale),
+    );
   },
 };

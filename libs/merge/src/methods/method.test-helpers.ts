@@ -7,7 +7,10 @@ export interface TinyModel {
   parameters?: Record<string, ParameterScalar | undefined>;
 }
 
-function withDefaults(definitions: ParameterDefinitions, given: Record<string, ParameterScalar | undefined> = {}): ResolvedParameters {
+function withDefaults(
+  definitions: ParameterDefinitions,
+  given: Record<string, ParameterScalar | undefined> = {},
+): ResolvedParameters {
   const resolved: Record<string, ParameterScalar | undefined> = {};
   for (const [name, definition] of Object.entries(definitions)) resolved[name] = given[name] ?? definition.default;
   return resolved;

@@ -13,7 +13,8 @@ export const modelStock: MergeMethod = {
   baseModel: 'required',
   parameters: { filter_wise: flag(false, 'one interpolation factor per row instead of per tensor') },
   tensorParameters: {},
-  checkModelCount: (count) => (count >= 2 ? undefined : `model_stock needs at least two models besides the base, found ${count}`),
+  checkModelCount: (count) =>
+    count >= 2 ? undefined : `model_stock needs at least two models besides the base, found ${count}`,
   merge({ base, models, out, parameters, shape }) {
     if (!base) throw new Error('model_stock needs the base model');
     const n = out.length;

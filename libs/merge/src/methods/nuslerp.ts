@@ -17,7 +17,8 @@ export const nuslerp: MergeMethod = {
     nuslerp_row_wise: flag(false, 'without flattening, interpolate along the first dimension instead of the last'),
   },
   tensorParameters: { weight: weightParameter },
-  checkModelCount: (count) => (count === 2 ? undefined : `nuslerp takes exactly two models besides the base, found ${count}`),
+  checkModelCount: (count) =>
+    count === 2 ? undefined : `nuslerp takes exactly two models besides the base, found ${count}`,
   merge({ base, models, out, parameters, shape }) {
     const [first, second] = models;
     if (!first || !second) throw new Error('nuslerp needs two models');

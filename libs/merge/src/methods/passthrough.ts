@@ -11,7 +11,8 @@ export const passthrough: MergeMethod = {
   tensorParameters: {
     scale: { schema: Type.Number(), description: 'factor applied to the copied tensor' },
   },
-  checkModelCount: (count) => (count === 1 ? undefined : `passthrough takes exactly one model per slice, found ${count}`),
+  checkModelCount: (count) =>
+    count === 1 ? undefined : `passthrough takes exactly one model per slice, found ${count}`,
   merge({ models, out }) {
     const only = models[0];
     if (!only) throw new Error('passthrough needs one model');

@@ -15,7 +15,8 @@ export const slerp: MergeMethod = {
     t: { schema: Type.Number({ minimum: 0, maximum: 1 }), required: true, description: 'interpolation factor' },
   },
   tensorParameters: {},
-  checkModelCount: (count) => (count === 1 ? undefined : `slerp takes the base model and exactly one other model, found ${count} others`),
+  checkModelCount: (count) =>
+    count === 1 ? undefined : `slerp takes the base model and exactly one other model, found ${count} others`,
   merge({ base, models, out, parameters }) {
     const other = models[0];
     if (!base || !other) throw new Error('slerp needs the base model and one other model');

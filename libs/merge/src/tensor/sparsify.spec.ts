@@ -11,7 +11,8 @@ describe('select', () => {
     const random = streamFor(5, 'select', 0);
     const values = Float32Array.from({ length: 1001 }, () => make(random));
     const sorted = Float32Array.from(values).sort();
-    for (const k of [0, 1, 500, 999, 1000]) expect(select(Float32Array.from(values), k, 0, values.length - 1)).toBe(sorted[k]);
+    for (const k of [0, 1, 500, 999, 1000])
+      expect(select(Float32Array.from(values), k, 0, values.length - 1)).toBe(sorted[k]);
   });
 });
 
@@ -26,6 +27,11 @@ describe('applyRankWindow', () => {
   it('rescaling restores the L1 norm of what was kept', () => {
     const delta = Float32Array.from([4, -3, 2, -1]);
     applyRankWindow(delta, 2, 4, true); // keeps 4 and −3, scaled by 10 / 7
-    expect([...delta].map((x) => Number(x.toFixed(5)))).toEqual([Number((40 / 7).toFixed(5)), Number((-30 / 7).toFixed(5)), 0, 0]);
+    expect([...delta].map((x) => Number(x.toFixed(5)))).toEqual([
+      Number((40 / 7).toFixed(5)),
+      Number((-30 / 7).toFixed(5)),
+      0,
+      0,
+    ]);
   });
 });

@@ -40,7 +40,13 @@ export function dotAt(a: Float32Array, b: Float32Array, offset: number, layout: 
  * norm is ≤ 1e-8), plain LERP when |cos θ| > 0.9995 because sin θ is then too small to divide by,
  * otherwise sin((1−t)θ)/sin θ · v0 + sin(tθ)/sin θ · v1 on the original (unnormalised) vectors.
  */
-export function slerpInto(out: Float32Array, t: number, v0: Float32Array, v1: Float32Array, layout: VectorLayout): void {
+export function slerpInto(
+  out: Float32Array,
+  t: number,
+  v0: Float32Array,
+  v1: Float32Array,
+  layout: VectorLayout,
+): void {
   for (let j = 0; j < layout.count; j++) {
     const offset = j * layout.start;
     const n0 = Math.sqrt(dotAt(v0, v0, offset, layout));
@@ -67,7 +73,13 @@ export function slerpInto(out: Float32Array, t: number, v0: Float32Array, v1: Fl
  * NuSLERP as mergekit's `nuslerp`: the angle from vectors normalised with their norm clamped to ≥ 1e-7
  * and cos θ clamped to [−1, 1]; LERP where |sin θ| < 1e-8 (parallel or opposite vectors).
  */
-export function nuslerpInto(out: Float32Array, t: number, v0: Float32Array, v1: Float32Array, layout: VectorLayout): void {
+export function nuslerpInto(
+  out: Float32Array,
+  t: number,
+  v0: Float32Array,
+  v1: Float32Array,
+  layout: VectorLayout,
+): void {
   for (let j = 0; j < layout.count; j++) {
     const offset = j * layout.start;
     const n0 = Math.max(Math.sqrt(dotAt(v0, v0, offset, layout)), 1e-7);

@@ -7,7 +7,8 @@ export function weightedSum(out: Float32Array, xs: readonly Float32Array[], ws: 
   const [x0, x1, x2, x3] = xs;
   const [w0 = 0, w1 = 0, w2 = 0, w3 = 0] = ws;
   if (xs.length === 1 && x0) for (let i = 0; i < n; i++) out[i] = w0 * (x0[i] as number);
-  else if (xs.length === 2 && x0 && x1) for (let i = 0; i < n; i++) out[i] = w0 * (x0[i] as number) + w1 * (x1[i] as number);
+  else if (xs.length === 2 && x0 && x1)
+    for (let i = 0; i < n; i++) out[i] = w0 * (x0[i] as number) + w1 * (x1[i] as number);
   else if (xs.length === 3 && x0 && x1 && x2) {
     for (let i = 0; i < n; i++) out[i] = w0 * (x0[i] as number) + w1 * (x1[i] as number) + w2 * (x2[i] as number);
   } else if (xs.length === 4 && x0 && x1 && x2 && x3) {

@@ -58,7 +58,10 @@ describe('AlignmentRunReconciler', () => {
     await reconciler.reconcile(ref);
     const run = await store.get(ref);
     expect(run?.status?.phase).toBe('Failed');
-    expect(run?.status?.conditions.find((c) => c.type === 'Degraded')).toMatchObject({ reason: 'StageFailed', message: expect.stringContaining('OOMKilled') });
+    expect(run?.status?.conditions.find((c) => c.type === 'Degraded')).toMatchObject({
+      reason: 'StageFailed',
+      message: expect.stringContaining('OOMKilled'),
+    });
     expect(events).toEqual(['StageStarted', 'StageRetried', 'StageFailed', 'RunFailed']);
   });
 

@@ -13,10 +13,16 @@ const CAMEL_CASE = /^[A-Z][A-Za-z0-9]*$/;
  * `meta.SetStatusCondition`: one entry per type; `lastTransitionTime` moves only when the status
  * flips, so re-reconciling an unchanged run writes an identical status (and triggers nothing).
  */
-export function setConditions(existing: readonly Condition[], updates: readonly ConditionInput[], generation: number, now: Date): Condition[] {
+export function setConditions(
+  existing: readonly Condition[],
+  updates: readonly ConditionInput[],
+  generation: number,
+  now: Date,
+): Condition[] {
   const byType = new Map(existing.map((c) => [c.type, c]));
   for (const update of updates) {
-    if (!CAMEL_CASE.test(update.reason)) throw new Error(`condition ${update.type}: reason ${JSON.stringify(update.reason)} is not CamelCase`);
+    if (!CAMEL_CASE.test(update.reason))
+      throw new Error(`condition ${update.type}: reason ${JSON.stringify(update.reason)} is not CamelCase`);
     const before = byType.get(update.type);
     byType.set(update.type, {
       ...update,

@@ -16,14 +16,20 @@ const run = (overrides: Partial<StoredRun> = {}): StoredRun => ({
   spec: runSpec({ maxRetries: 1 }),
   ...overrides,
 });
-const w = (stage: string, attempt: number, state: ObservedWorkload['state'], finishedSecondsAgo?: number): ObservedWorkload => ({
+const w = (
+  stage: string,
+  attempt: number,
+  state: ObservedWorkload['state'],
+  finishedSecondsAgo?: number,
+): ObservedWorkload => ({
   stage,
   attempt,
   state,
   ...(finishedSecondsAgo !== undefined ? { finishedAt: ago(finishedSecondsAgo) } : {}),
 });
 const cond = (plan: ReturnType<typeof planRun>, type: string) => plan.status.conditions.find((c) => c.type === type);
-const phases = (plan: ReturnType<typeof planRun>) => Object.fromEntries(plan.status.stages.map((s) => [s.name, `${s.phase}/${s.attempts}`]));
+const phases = (plan: ReturnType<typeof planRun>) =>
+  Object.fromEntries(plan.status.stages.map((s) => [s.name, `${s.phase}/${s.attempts}`]));
 
 describe('planRun', () => {
   it('starts only the root stage of a new run and reports it Progressing', () => {
@@ -104,7 +110,11 @@ describe('planRun', () => {
 
   it('succeeds when every stage succeeded', () => {
     const names = ['data', 'sft', 'grpo', 'eval'];
-    const plan = planRun(run(), names.map((n) => w(n, 1, 'Succeeded', 1)), now);
+    const plan = planRun(
+      run(),
+      names.map((n) => w(n, 1, 'Succeeded', 1)),
+      now,
+    );
     expect(plan.status.phase).toBe('Succeeded');
     expect(cond(plan, 'Available')).toMatchObject({ status: 'True', reason: 'RunSucceeded' });
     expect(plan.status.finishedAt).toBe(now.toISOString());
@@ -113,7 +123,10 @@ describe('planRun', () => {
   it('fails a run whose recipe misses a section with an InvalidSpec condition naming the field', () => {
     const plan = planRun(run({ spec: runSpec({ sft: undefined }) }), [], now);
     expect(plan.status.phase).toBe('Failed');
-    expect(cond(plan, 'Degraded')).toMatchObject({ reason: 'InvalidSpec', message: expect.stringContaining('/spec/sft') });
+    expect(cond(plan, 'Degraded')).toMatchObject({
+      reason: 'InvalidSpec',
+      message: expect.stringContaining('/spec/sft'),
+    });
   });
 });
 

@@ -42,7 +42,12 @@ export function retryDelayMs(failedAttempts: number, policy: RetryPolicy): numbe
  * numbers only grow, so a retry never reuses the name of an earlier attempt); live facts come from the
  * workloads.
  */
-export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], now: Date, retry = DEFAULT_RETRY_POLICY): RunPlan {
+export function planRun(
+  run: StoredRun,
+  workloads: readonly ObservedWorkload[],
+  now: Date,
+  retry = DEFAULT_RETRY_POLICY,
+): RunPlan {
   const previous = run.status;
   let dag: StageDag;
   try {
@@ -75,7 +80,9 @@ export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], 
     if (before?.phase === 'Succeeded' || attemptsSeen.some((w) => w.state === 'Succeeded')) {
       const done = attemptsSeen.find((w) => w.state === 'Succeeded');
       phases.set(stage.name, 'Succeeded');
-      stages.push(withTimes({ ...base, phase: 'Succeeded', finishedAt: before?.finishedAt ?? done?.finishedAt ?? nowIso }));
+      stages.push(
+        withTimes({ ...base, phase: 'Succeeded', finishedAt: before?.finishedAt ?? done?.finishedAt ?? nowIso }),
+      );
       continue;
     }
     const blocked = stage.dependsOn.some((d) => phases.get(d) === 'Failed' || phases.get(d) === 'Skipped');
@@ -97,7 +104,14 @@ export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], 
       const message = `attempt ${attempts} failed${current.message ? `: ${current.message}` : ''}`;
       if (attempts > run.spec.maxRetries) {
         phases.set(stage.name, 'Failed');
-        stages.push(withTimes({ ...base, phase: 'Failed', message, finishedAt: before?.finishedAt ?? current.finishedAt ?? nowIso }));
+        stages.push(
+          withTimes({
+            ...base,
+            phase: 'Failed',
+            message,
+            finishedAt: before?.finishedAt ?? current.finishedAt ?? nowIso,
+          }),
+        );
         continue;
       }
       retrying = true;
@@ -106,10 +120,18 @@ export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], 
       phases.set(stage.name, 'Pending');
       if (dueAt <= now.getTime()) {
         start.push({ stage, attempt: attempts + 1 });
-        stages.push(withTimes({ ...base, attempts: attempts + 1, phase: 'Pending', message: `retrying after ${message}` }));
+        stages.push(
+          withTimes({ ...base, attempts: attempts + 1, phase: 'Pending', message: `retrying after ${message}` }),
+        );
       } else {
         requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(0, dueAt - now.getTime()));
-        stages.push(withTimes({ ...base, phase: 'Pending', message: `retry due at ${new Date(dueAt).toISOString()} after ${message}` }));
+        stages.push(
+          withTimes({
+            ...base,
+            phase: 'Pending',
+            message: `retry due at ${new Date(dueAt).toISOString()} after ${message}`,
+          }),
+        );
       }
       continue;
     }
@@ -138,7 +160,12 @@ export function planRun(run: StoredRun, workloads: readonly ObservedWorkload[], 
   // Once failed, nothing new starts (stages already running are left to finish and are recorded).
   const starts = anyFailed ? [] : start;
   const failedStage = stages.find((s) => s.phase === 'Failed');
-  const conditions = setConditions(previous?.conditions ?? [], runConditions(phase, { retrying, degraded: degraded || retrying, waitingForAdmission, failedStage }), run.generation, now);
+  const conditions = setConditions(
+    previous?.conditions ?? [],
+    runConditions(phase, { retrying, degraded: degraded || retrying, waitingForAdmission, failedStage }),
+    run.generation,
+    now,
+  );
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const status: AlignmentRunStatus = {
     phase,
@@ -218,7 +245,8 @@ function invalidSpecPlan(run: StoredRun, error: DagError, now: Date): RunPlan {
     finishedAt: run.status?.finishedAt ?? now.toISOString(),
     ...(run.status?.startedAt ? { startedAt: run.status.startedAt } : {}),
   };
-  const events: PlannedEvent[] = run.status?.phase === 'Failed' ? [] : [{ type: 'Warning', reason: 'InvalidSpec', message }];
+  const events: PlannedEvent[] =
+    run.status?.phase === 'Failed' ? [] : [{ type: 'Warning', reason: 'InvalidSpec', message }];
   return { status, start: [], events };
 }
 
@@ -242,10 +270,14 @@ function transitions(
   for (const s of after) {
     const was = previous.get(s.name)?.phase;
     if (was === s.phase) continue;
-    if (s.phase === 'Succeeded') events.push({ type: 'Normal', reason: 'StageSucceeded', message: `stage ${s.name} succeeded` });
-    if (s.phase === 'Failed') events.push({ type: 'Warning', reason: 'StageFailed', message: `stage ${s.name} failed: ${s.message ?? ''}` });
+    if (s.phase === 'Succeeded')
+      events.push({ type: 'Normal', reason: 'StageSucceeded', message: `stage ${s.name} succeeded` });
+    if (s.phase === 'Failed')
+      events.push({ type: 'Warning', reason: 'StageFailed', message: `stage ${s.name} failed: ${s.message ?? ''}` });
   }
-  if (runBefore !== runAfter && runAfter === 'Succeeded') events.push({ type: 'Normal', reason: 'RunSucceeded', message: 'every stage succeeded' });
-  if (runBefore !== runAfter && runAfter === 'Failed') events.push({ type: 'Warning', reason: 'RunFailed', message: 'a stage failed after its last retry' });
+  if (runBefore !== runAfter && runAfter === 'Succeeded')
+    events.push({ type: 'Normal', reason: 'RunSucceeded', message: 'every stage succeeded' });
+  if (runBefore !== runAfter && runAfter === 'Failed')
+    events.push({ type: 'Warning', reason: 'RunFailed', message: 'a stage failed after its last retry' });
   return events;
 }

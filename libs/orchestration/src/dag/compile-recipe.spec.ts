@@ -8,15 +8,44 @@ const shape = (spec: ReturnType<typeof runSpec>) =>
 
 describe('compileRecipe', () => {
   it.each([
-    ['budget-alignment without merge is one multilingual branch', {}, ['data<>', 'sft<data>', 'grpo<sft>', 'eval<grpo>']],
+    [
+      'budget-alignment without merge is one multilingual branch',
+      {},
+      ['data<>', 'sft<data>', 'grpo<sft>', 'eval<grpo>'],
+    ],
     [
       'budget-alignment with merge fans out per language and joins at the merge',
       { merge: { method: 'linear' } },
-      ['data<>', 'sft-ja<data>', 'grpo-ja<sft-ja>', 'sft-fr<data>', 'grpo-fr<sft-fr>', 'merge<grpo-ja,grpo-fr>', 'eval<merge>'],
+      [
+        'data<>',
+        'sft-ja<data>',
+        'grpo-ja<sft-ja>',
+        'sft-fr<data>',
+        'grpo-fr<sft-fr>',
+        'merge<grpo-ja,grpo-fr>',
+        'eval<merge>',
+      ],
     ],
-    ['qalign runs question translation before instruction tuning', { recipe: 'qalign' }, ['data<>', 'sft-question-translation<data>', 'sft-instruction<sft-question-translation>', 'eval<sft-instruction>']],
-    ['mindmerger runs the mapping stage before augmentation', { recipe: 'mindmerger' }, ['data<>', 'mapping<data>', 'augmentation<mapping>', 'eval<augmentation>']],
-    ['mid-align alternates in one contrastive stage', { recipe: 'mid-align' }, ['data<>', 'contrastive<data>', 'eval<contrastive>']],
+    [
+      'qalign runs question translation before instruction tuning',
+      { recipe: 'qalign' },
+      [
+        'data<>',
+        'sft-question-translation<data>',
+        'sft-instruction<sft-question-translation>',
+        'eval<sft-instruction>',
+      ],
+    ],
+    [
+      'mindmerger runs the mapping stage before augmentation',
+      { recipe: 'mindmerger' },
+      ['data<>', 'mapping<data>', 'augmentation<mapping>', 'eval<augmentation>'],
+    ],
+    [
+      'mid-align alternates in one contrastive stage',
+      { recipe: 'mid-align' },
+      ['data<>', 'contrastive<data>', 'eval<contrastive>'],
+    ],
     ['merge merges then evaluates', { recipe: 'merge', merge: { method: 'linear' } }, ['merge<>', 'eval<merge>']],
     ['a run without evaluation has no eval stage', { evaluation: undefined }, ['data<>', 'sft<data>', 'grpo<sft>']],
   ])('%s', (_name, spec, expected) => {
@@ -56,6 +85,8 @@ describe('readyStages', () => {
     expect(readyStages(dag, new Set()).map((s) => s.name)).toEqual(['data']);
     expect(readyStages(dag, new Set(['data'])).map((s) => s.name)).toEqual(['sft-ja', 'sft-fr']);
     expect(readyStages(dag, new Set(['data', 'sft-ja', 'sft-fr', 'grpo-ja'])).map((s) => s.name)).toEqual(['grpo-fr']);
-    expect(readyStages(dag, new Set(['data', 'sft-ja', 'sft-fr', 'grpo-ja', 'grpo-fr'])).map((s) => s.name)).toEqual(['merge']);
+    expect(readyStages(dag, new Set(['data', 'sft-ja', 'sft-fr', 'grpo-ja', 'grpo-fr'])).map((s) => s.name)).toEqual([
+      'merge',
+    ]);
   });
 });

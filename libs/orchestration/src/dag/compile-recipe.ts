@@ -75,7 +75,12 @@ class DagBuilder {
   readonly stages: StageNode[] = [];
   constructor(private readonly languages: readonly LanguageCode[]) {}
 
-  add(name: string, kind: StageKind, dependsOn: string[], extra: { languages?: LanguageCode[]; role?: string } = {}): string {
+  add(
+    name: string,
+    kind: StageKind,
+    dependsOn: string[],
+    extra: { languages?: LanguageCode[]; role?: string } = {},
+  ): string {
     this.stages.push({
       name,
       kind,

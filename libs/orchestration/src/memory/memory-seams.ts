@@ -46,7 +46,8 @@ export class MemoryRunStore implements RunStore {
 
   async addFinalizer(run: StoredRun, finalizer: string): Promise<void> {
     const current = this.require(run.ref);
-    if (!current.finalizers.includes(finalizer)) this.put({ ...current, finalizers: [...current.finalizers, finalizer] });
+    if (!current.finalizers.includes(finalizer))
+      this.put({ ...current, finalizers: [...current.finalizers, finalizer] });
   }
 
   async removeFinalizer(run: StoredRun, finalizer: string): Promise<void> {
@@ -99,7 +100,13 @@ export class MemoryWorkloadRuntime implements WorkloadRuntime {
     const id = MemoryWorkloadRuntime.id(request.run, request.stage.name, request.attempt);
     if (this.workloads.has(id)) return;
     this.created.push(id);
-    this.workloads.set(id, { run: runKey(request.run), stage: request.stage.name, attempt: request.attempt, state: 'Pending', request });
+    this.workloads.set(id, {
+      run: runKey(request.run),
+      stage: request.stage.name,
+      attempt: request.attempt,
+      state: 'Pending',
+      request,
+    });
     this.notify(request.run);
   }
 

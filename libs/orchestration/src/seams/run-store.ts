@@ -10,7 +10,8 @@ export const runKey = (ref: RunRef): string => `${ref.namespace}/${ref.name}`;
 
 export function parseRunKey(key: string): RunRef {
   const slash = key.indexOf('/');
-  if (slash <= 0 || slash === key.length - 1) throw new Error(`run key ${JSON.stringify(key)}: expected "namespace/name"`);
+  if (slash <= 0 || slash === key.length - 1)
+    throw new Error(`run key ${JSON.stringify(key)}: expected "namespace/name"`);
   return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 

@@ -6,7 +6,8 @@ import { commonFiles, defineSuite, RowProblem } from '../suite.types.js';
 export const gpqaDiamond = defineSuite({
   name: 'gpqa-diamond',
   version: '1.0.0',
-  description: 'GPQA diamond, multiple choice, translated; the options are inside `problem`, the gold letter boxed in `solution`.',
+  description:
+    'GPQA diamond, multiple choice, translated; the options are inside `problem`, the gold letter boxed in `solution`.',
   reference: 'https://huggingface.co/datasets/Idavidrein/gpqa',
   task: 'choice',
   languages: OLYMPIAD_LANGUAGES,
@@ -15,7 +16,8 @@ export const gpqaDiamond = defineSuite({
   toItem: (row, language, line) => {
     // The gold is read with the same box reader that reads model answers (@xreason/reasoning).
     const boxed = findBoxedAnswers(row.solution).at(-1)?.content.trim();
-    if (!boxed || !/^[A-D]$/.test(boxed)) throw new RowProblem('solution', `has no \\boxed{A–D} answer: ${JSON.stringify(row.solution.slice(0, 60))}`);
+    if (!boxed || !/^[A-D]$/.test(boxed))
+      throw new RowProblem('solution', `has no \\boxed{A–D} answer: ${JSON.stringify(row.solution.slice(0, 60))}`);
     return { id: `gpqa-diamond/${language}/${line}`, question: row.problem, gold: boxed };
   },
 });

@@ -18,7 +18,8 @@ export const mgsm = defineSuite({
   row: Type.Object({ question: Type.String({ minLength: 1 }), answer_number: Numeric }),
   toItem: (row, language, line) => {
     const gold = String(row.answer_number).trim().replace(/,/g, '');
-    if (!/^-?\d+(\.\d+)?$/.test(gold)) throw new RowProblem('answer_number', `is not a number: ${JSON.stringify(row.answer_number)}`);
+    if (!/^-?\d+(\.\d+)?$/.test(gold))
+      throw new RowProblem('answer_number', `is not a number: ${JSON.stringify(row.answer_number)}`);
     return { id: `mgsm/${language}/${line}`, question: row.question, gold };
   },
 });

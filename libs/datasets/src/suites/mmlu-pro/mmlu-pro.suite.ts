@@ -16,7 +16,13 @@ export const mmluPro = defineSuite({
     answer: Type.String({ pattern: '^[A-J]$' }),
   }),
   toItem: (row, language, line) => {
-    if (LETTERS.indexOf(row.answer) >= row.options.length) throw new RowProblem('answer', `"${row.answer}" is beyond the ${row.options.length} options`);
-    return { id: `mmlu-pro/${language}/${row.question_id ?? line}`, question: row.question, choices: row.options, gold: row.answer };
+    if (LETTERS.indexOf(row.answer) >= row.options.length)
+      throw new RowProblem('answer', `"${row.answer}" is beyond the ${row.options.length} options`);
+    return {
+      id: `mmlu-pro/${language}/${row.question_id ?? line}`,
+      question: row.question,
+      choices: row.options,
+      gold: row.answer,
+    };
   },
 });

@@ -10,5 +10,10 @@ export const mmlu = defineSuite({
   languages: ['en'],
   files: () => ['mmlu.csv', 'test/mmlu.csv', 'en.jsonl', 'en.parquet'],
   row: MmluRow,
-  toItem: (row, language, line) => ({ id: `mmlu/${language}/${line}`, question: row.Question, choices: [row.A, row.B, row.C, row.D], gold: row.Answer }),
+  toItem: (row, language, line) => ({
+    id: `mmlu/${language}/${line}`,
+    question: row.Question,
+    choices: [row.A, row.B, row.C, row.D],
+    gold: row.Answer,
+  }),
 });

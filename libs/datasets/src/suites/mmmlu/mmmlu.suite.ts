@@ -31,5 +31,10 @@ export const mmmlu = defineSuite({
     return [`mmlu_${locale}.csv`, `test/mmlu_${locale}.csv`, `${locale}/test-00000-of-00001.parquet`];
   },
   row: MmluRow,
-  toItem: (row, language, line) => ({ id: `mmmlu/${language}/${line}`, question: row.Question, choices: [row.A, row.B, row.C, row.D], gold: row.Answer }),
+  toItem: (row, language, line) => ({
+    id: `mmmlu/${language}/${line}`,
+    question: row.Question,
+    choices: [row.A, row.B, row.C, row.D],
+    gold: row.Answer,
+  }),
 });

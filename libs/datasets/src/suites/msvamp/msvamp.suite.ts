@@ -9,7 +9,10 @@ export const msvamp = defineSuite({
   task: 'math',
   languages: ['bn', 'de', 'en', 'es', 'fr', 'ja', 'ru', 'sw', 'th', 'zh'],
   files: (language) => [`test_${language}.json`, `test_${language}.jsonl`, ...commonFiles(language)],
-  row: Type.Object({ m_query: Type.String({ minLength: 1 }), response: Type.Union([Type.Number(), Type.String({ minLength: 1 })]) }),
+  row: Type.Object({
+    m_query: Type.String({ minLength: 1 }),
+    response: Type.Union([Type.Number(), Type.String({ minLength: 1 })]),
+  }),
   toItem: (row, language, line) => {
     const value = Number(String(row.response).trim());
     if (!Number.isFinite(value)) throw new RowProblem('response', `is not a number: ${JSON.stringify(row.response)}`);

@@ -21,7 +21,13 @@ export const xcsqa = defineSuite({
   toItem: (row, language, line) => {
     const labels = row.question.choices.map((c) => c.label);
     const index = labels.indexOf(row.answerKey);
-    if (index < 0) throw new RowProblem('answerKey', `"${row.answerKey}" is not one of the choice labels ${labels.join(', ')}`);
-    return { id: row.id ?? `xcsqa/${language}/${line}`, question: row.question.stem, choices: row.question.choices.map((c) => c.text), gold: LETTERS[index] as string };
+    if (index < 0)
+      throw new RowProblem('answerKey', `"${row.answerKey}" is not one of the choice labels ${labels.join(', ')}`);
+    return {
+      id: row.id ?? `xcsqa/${language}/${line}`,
+      question: row.question.stem,
+      choices: row.question.choices.map((c) => c.text),
+      gold: LETTERS[index] as string,
+    };
   },
 });
