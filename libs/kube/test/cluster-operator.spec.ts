@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../src/labels.js';
 import { Cluster, EVENTS, JOBS, NS, RUNS, SCHEDULES, eventually, runManifest } from './scenario.test-helpers.js';
 
-type ObservedRun = { status?: { conditions?: { type: string; status?: string; reason?: string; observedGeneration?: number }[] } };
+type ObservedRun = {
+  status?: { conditions?: { type: string; status?: string; reason?: string; observedGeneration?: number }[] };
+};
 
 const condition = (run: ObservedRun | undefined, type: string) => run?.status?.conditions?.find((c) => c.type === type);
 
