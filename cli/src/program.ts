@@ -48,6 +48,8 @@ const USER_FACING_ERRORS = new Set([
   'ConfigError',
   'DataDirInUseError',
   'MergeError',
+  'ModelCheckpointError',
+  'EngineInputError',
 ]);
 
 function isUserFacing(error: unknown): boolean {

@@ -2,6 +2,7 @@ import type { CliCommand } from '../cli-command.js';
 import { brokerCommand } from './broker.command.js';
 import { dataCommand } from './data.command.js';
 import { mergeCommand } from './merge.command.js';
+import { modelCommand } from './model.command.js';
 import { rewardCommand } from './reward.command.js';
 import { upCommand } from './up.command.js';
 import { versionCommand } from './version.command.js';
@@ -9,6 +10,7 @@ import { versionCommand } from './version.command.js';
 /** Every top-level command, in help order. Adding one: a `<name>.command.ts` file and a line here. */
 export const COMMANDS: readonly CliCommand[] = [
   upCommand,
+  modelCommand,
   dataCommand,
   rewardCommand,
   mergeCommand,
