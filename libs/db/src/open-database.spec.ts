@@ -47,8 +47,14 @@ describe('openDatabase (embedded)', () => {
     expect(db.embedded?.dataDir).toBe(join(state.path, 'postgres'));
     expect(db.url).toBe(db.embedded?.url);
     const applied = await db.dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id`);
-    expect(applied).toEqual([{ name: 'InitialSchema1763900000000' }, { name: 'EvaluationTables1764100000000' }]);
-    expect(logged).toContain('applied migrations: InitialSchema1763900000000, EvaluationTables1764100000000');
+    expect(applied).toEqual([
+      { name: 'InitialSchema1763900000000' },
+      { name: 'EvaluationTables1764100000000' },
+      { name: 'RunDeletion1764300000000' },
+    ]);
+    expect(logged).toContain(
+      'applied migrations: InitialSchema1763900000000, EvaluationTables1764100000000, RunDeletion1764300000000',
+    );
   });
 
   it('never logs the password', () => {
@@ -236,6 +242,7 @@ describe('migrations', () => {
       expect(await runMigrations(fresh.dataSource)).toEqual([
         'InitialSchema1763900000000',
         'EvaluationTables1764100000000',
+        'RunDeletion1764300000000',
       ]);
       expect((await tables()).map((t: { tablename: string }) => t.tablename)).toEqual([
         'artifacts',
@@ -249,6 +256,7 @@ describe('migrations', () => {
         'typeorm_migrations',
       ]);
       expect(await runMigrations(fresh.dataSource)).toEqual([]);
+      await fresh.dataSource.undoLastMigration();
       await fresh.dataSource.undoLastMigration();
       await fresh.dataSource.undoLastMigration();
       expect((await tables()).map((t: { tablename: string }) => t.tablename)).toEqual(['typeorm_migrations']);

@@ -1,7 +1,6 @@
 export * from './labels.js';
 export * from './kube-client.js';
 export * from './crds/crds.js';
-export * from './runtime/work-queue.js';
 export * from './runtime/resilient-informer.js';
 export * from './runtime/leader-election.js';
 export * from './workloads/stage-job.builder.js';

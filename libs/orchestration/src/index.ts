@@ -6,3 +6,7 @@ export * from './controllers/conditions.js';
 export * from './controllers/plan-run.js';
 export * from './controllers/alignment-run.reconciler.js';
 export * from './memory/memory-seams.js';
+export * from './runtime/work-queue.js';
+export * from './local/postgres-run-store.js';
+export * from './local/local-workload-runtime.js';
+export * from './local/control-loop.js';

@@ -53,6 +53,14 @@ export class RunEntity {
   @Column({ name: 'observed_generation', type: 'int', default: 0 })
   observedGeneration!: number;
 
+  /** Deletion was requested; the row stays until `finalizers` is empty (Kubernetes' deletionTimestamp). */
+  @Column({ type: 'boolean', default: false })
+  deleting!: boolean;
+
+  /** Who must clean up before the row may go (the operator's `xreason.io/cleanup`). */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  finalizers!: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,7 +1,13 @@
-import { AlignmentRunReconciler, type RetryPolicy, type RunRef, parseRunKey, runKey } from '@xreason/orchestration';
+import {
+  AlignmentRunReconciler,
+  type RetryPolicy,
+  type RunRef,
+  WorkQueue,
+  parseRunKey,
+  runKey,
+} from '@xreason/orchestration';
 import type { KubeApis } from '../kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
-import { WorkQueue } from '../runtime/work-queue.js';
 import { KubeRunStore } from '../stores/kube-run-store.js';
 import { KubeWorkloadRuntime } from '../stores/kube-workload-runtime.js';
 import type { StageJobOptions } from '../workloads/stage-job.builder.js';
