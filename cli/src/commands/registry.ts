@@ -4,12 +4,14 @@ import { dataCommand } from './data.command.js';
 import { mergeCommand } from './merge.command.js';
 import { modelCommand } from './model.command.js';
 import { rewardCommand } from './reward.command.js';
+import { runCommand } from './run.command.js';
 import { upCommand } from './up.command.js';
 import { versionCommand } from './version.command.js';
 
 /** Every top-level command, in help order. Adding one: a `<name>.command.ts` file and a line here. */
 export const COMMANDS: readonly CliCommand[] = [
   upCommand,
+  runCommand,
   modelCommand,
   dataCommand,
   rewardCommand,

@@ -1,6 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule } from '@xreason/config';
-import { DbHealthIndicator, DbModule } from '@xreason/db';
+import { DB_DATABASE, type Database, DbHealthIndicator, DbModule } from '@xreason/db';
 import { type Telemetry, TelemetryModule } from '@xreason/telemetry';
 import { API_TOKEN, ApiTokenGuard } from './api/api-token.guard.js';
 import { resolveApiToken } from './api/api-token.js';
@@ -8,6 +8,23 @@ import { InfoController } from './api/info.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './health/readiness.js';
 import { type OperatorConfig, OperatorConfigSchema } from './operator.config.js';
+import { ClusterOrchestrator } from './runs/cluster-orchestrator.js';
+import { LocalOrchestrator } from './runs/local-orchestrator.js';
+import { ORCHESTRATOR, type Orchestrator } from './runs/orchestrator.js';
+import { RunsController } from './runs/runs.controller.js';
+
+/**
+ * Stops the control loop before the database closes (Nest destroys modules before it shuts the
+ * application down). Starting is main.ts's job, once the HTTP server listens.
+ */
+@Injectable()
+export class OrchestratorLifecycle implements OnModuleDestroy {
+  constructor(@Inject(ORCHESTRATOR) private readonly orchestrator: Orchestrator) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.orchestrator.stop();
+  }
+}
 
 export interface OperatorAppOptions {
   config: OperatorConfig;
@@ -33,7 +50,7 @@ export class OperatorModule {
           },
         }),
       ],
-      controllers: [HealthController, InfoController],
+      controllers: [HealthController, InfoController, RunsController],
       providers: [
         {
           provide: API_TOKEN,
@@ -45,6 +62,17 @@ export class OperatorModule {
           },
         },
         ApiTokenGuard,
+        {
+          provide: ORCHESTRATOR,
+          inject: [DB_DATABASE],
+          useFactory: (database: Database): Orchestrator => {
+            const log = (message: string) => telemetry.logger.info({ component: 'control-loop' }, message);
+            return config.mode === 'cluster'
+              ? new ClusterOrchestrator(config, log)
+              : new LocalOrchestrator(database.dataSource, config, database.url, log);
+          },
+        },
+        OrchestratorLifecycle,
         {
           provide: READINESS_CHECKS,
           inject: [DbHealthIndicator],
