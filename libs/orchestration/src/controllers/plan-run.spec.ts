@@ -73,6 +73,13 @@ describe('planRun', () => {
     expect(plan.events.map((e) => e.reason)).toEqual(['StageFailed', 'RunFailed']);
   });
 
+  it('fails a stage at once, without retries left unused, when its worker reports a permanent failure', () => {
+    const plan = planRun(run(), [{ ...w('data', 1, 'Failed', 100), permanent: true, message: 'bad data' }], now);
+    expect(plan.start).toEqual([]);
+    expect(plan.status.phase).toBe('Failed');
+    expect(phases(plan)).toMatchObject({ data: 'Failed/1', sft: 'Skipped/0' });
+  });
+
   it('is a fixed point: planning again from its own status changes nothing and starts nothing new', () => {
     const workloads = [w('data', 1, 'Succeeded', 50), w('sft', 1, 'Running')];
     const first = planRun(run(), workloads, now);

@@ -102,7 +102,7 @@ export function planRun(
     }
     if (current?.state === 'Failed') {
       const message = `attempt ${attempts} failed${current.message ? `: ${current.message}` : ''}`;
-      if (attempts > run.spec.maxRetries) {
+      if (attempts > run.spec.maxRetries || current.permanent) {
         phases.set(stage.name, 'Failed');
         stages.push(
           withTimes({

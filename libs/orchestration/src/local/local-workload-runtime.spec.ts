@@ -102,6 +102,15 @@ describe('LocalWorkloadRuntime', () => {
     ]);
   });
 
+  it('reports a worker that exits 64 (bad input) as a permanent failure', async () => {
+    const r = runtime();
+    const run = freshRun();
+    await start(r, run, 'sft'); // before data ran: the fixture finds no upstream outputs
+    const sft = await settled(r, run, 'sft');
+    expect(sft).toMatchObject({ state: 'Failed', permanent: true });
+    expect(sft.message).toMatch(/^failed permanently \(exit code 64\): input of data is missing/);
+  });
+
   it('reports a stage whose service is not built as Failed, naming the missing file', async () => {
     const partial = await makeFixtureServices(join(state.path, 'partial-services'), ['data-prep']);
     const r = runtime({}, partial);

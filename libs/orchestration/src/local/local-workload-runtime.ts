@@ -245,7 +245,7 @@ export class LocalWorkloadRuntime implements WorkloadRuntime {
     dir: string,
     stage: string,
     attempt: number,
-  ): Pick<ObservedWorkload, 'state' | 'message' | 'finishedAt'> | undefined {
+  ): Pick<ObservedWorkload, 'state' | 'message' | 'finishedAt' | 'permanent'> | undefined {
     const exitFile = join(dir, 'exit');
     const text = readOrUndefined(exitFile);
     if (text === undefined) return undefined;
@@ -255,7 +255,12 @@ export class LocalWorkloadRuntime implements WorkloadRuntime {
     const recorded = readOrUndefined(join(dir, 'message'))?.trim();
     const reason = recorded ?? describeExit(code);
     const lastLine = recorded ? undefined : lastLogLine(stageLogFile(this.options.stateDir, run, stage, attempt));
-    return { state: 'Failed', finishedAt, message: lastLine ? `${reason}: ${lastLine}` : reason };
+    return {
+      state: 'Failed',
+      finishedAt,
+      message: lastLine ? `${reason}: ${lastLine}` : reason,
+      ...(code === STAGE_EXIT_CODES.permanentFailure ? { permanent: true } : {}),
+    };
   }
 
   /** The supervisor's pid if it is still alive and still ours (pids are reused). */

@@ -16,6 +16,8 @@ export interface ObservedWorkload {
   readonly attempt: number;
   readonly state: WorkloadState;
   readonly message?: string;
+  /** A failure retrying cannot help (the worker exited with STAGE_EXIT_CODES.permanentFailure): no retry. */
+  readonly permanent?: boolean;
   readonly startedAt?: string;
   readonly finishedAt?: string;
 }
