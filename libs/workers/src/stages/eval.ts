@@ -177,17 +177,18 @@ async function loadSuite(context: StageContext, name: string, field: string): Pr
     if (languages.length !== context.languages.length)
       throw new PermanentStageError('XREASON_LANGUAGES', `the world suite is written in en, fr, es, de, ja, zh; got ${context.languages.join(', ')}`);
     const problems = generateProblems({ seed, split, count, languages: [...new Set<WorldLanguage>([...languages, 'en'])] });
+    const suiteName = `${WORLD_SUITE}-${split}`;
     const items: BenchmarkItem[] = languages.flatMap((language) =>
       problems.map((problem) => ({
         id: problem.id,
-        suite: WORLD_SUITE,
+        suite: suiteName,
         language,
         task: 'math' as const,
         question: problemText(problem, language).question,
         gold: String(problem.answer),
       })),
     );
-    return { name: `${WORLD_SUITE}-${split}`, version: WORLD_SUITE_VERSION, items };
+    return { name: suiteName, version: WORLD_SUITE_VERSION, items };
   }
   if (!suiteRegistry.names().includes(name))
     throw new PermanentStageError(field, `unknown suite ${JSON.stringify(name)}; known: ${[WORLD_SUITE, ...suiteRegistry.names()].join(', ')}`);
