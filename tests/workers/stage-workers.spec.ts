@@ -16,7 +16,6 @@ import { ArtifactEntity, EvalAggregateEntity, EvalRunEntity, openDatabase, type 
 import { initRandomCheckpoint, loadModel } from '@xreason/models';
 import {
   TRAIN_LOG_FILE,
-  TRAINING_SUMMARY_FILE,
   contentHash,
   listCheckpoints,
   readTrainSequences,
