@@ -144,14 +144,15 @@ export interface ModelCheck {
 }
 
 export interface NativeEngine {
-  backendInfo(): { backend: string; gemmKernel: string; blasAvailable: boolean; threads: number };
+  backendInfo(): { backend: string; gemmKernel: string; blasAvailable: boolean; blasCore: string; threads: number };
   setGemmKernel(kernel: 'blas' | 'blocked'): void;
   opCheckNames(): string[];
   checkOp(name: string, seed: number): OpCheck;
   objectiveCheckNames(): string[];
   checkObjective(config: NativeDecoderConfig, kind: string, seed: number): Promise<ModelCheck>;
   checkModel(config: NativeDecoderConfig, mode: 'full' | 'lora', seed: number): Promise<ModelCheck>;
-  timeGemm(m: number, n: number, k: number, iterations: number): Promise<number>;
+  /** Seconds; 'openblas-threads' times OpenBLAS on its own threads instead of the engine's GEMM (−1 without BLAS). */
+  timeGemm(m: number, n: number, k: number, iterations: number, mode?: 'engine' | 'openblas-threads'): Promise<number>;
   Model: new (config: NativeDecoderConfig) => NativeModel;
   CancelToken: new () => NativeCancelToken;
 }

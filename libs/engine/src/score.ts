@@ -15,6 +15,13 @@ export async function scoreTokens(
 }
 
 /** Which backend and GEMM kernel run, and on how many threads (for logs and bench reports). */
-export function engineInfo(): { backend: string; gemmKernel: string; blasAvailable: boolean; threads: number } {
+export function engineInfo(): {
+  backend: string;
+  gemmKernel: string;
+  blasAvailable: boolean;
+  /** The CPU kernel OpenBLAS chose at load time (e.g. Cooperlake: AVX-512); empty without BLAS. */
+  blasCore: string;
+  threads: number;
+} {
   return native.backendInfo();
 }

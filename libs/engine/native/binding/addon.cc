@@ -24,6 +24,7 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   o.Set("backend", xr::cpu_backend().name());
   o.Set("gemmKernel", xr::cpu_backend().gemm_kernel());
   o.Set("blasAvailable", xr::gemm_blas_available());
+  o.Set("blasCore", xr::blas_core_name());
   o.Set("threads", xr::thread_count());
   return o;
 }
@@ -104,9 +105,11 @@ Napi::Value CheckObjective(const Napi::CallbackInfo& info) {
 Napi::Value TimeGemm(const Napi::CallbackInfo& info) {
   const auto m = info[0].As<Napi::Number>().Int64Value(), n = info[1].As<Napi::Number>().Int64Value(),
              k = info[2].As<Napi::Number>().Int64Value(), iters = info[3].As<Napi::Number>().Int64Value();
+  const bool blas_threads = info.Length() > 4 && info[4].IsString() && info[4].As<Napi::String>().Utf8Value() == "openblas-threads";
   return run_job<double>(
       info.Env(),
-      [m, n, k, iters] {
+      [m, n, k, iters, blas_threads] {
+        if (blas_threads) return xr::time_blas_own_threads(m, n, k, iters);
         std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
         const auto& ops = xr::ops_of<float>(xr::cpu_backend());
         ops.gemm(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, c.data(), n);  // warm-up

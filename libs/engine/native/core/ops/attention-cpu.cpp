@@ -1,25 +1,124 @@
-// Attention fast path: (sequence, kv head) groups in parallel; each group owns its slices of
-// o/lse/dq/dk/dv, so no two threads write the same memory.
+// Attention fast path: (sequence, kv head) groups in parallel, each owning its slices of
+// o/lse/dq/dk/dv. Within a group, every query head works through blocks of queries with GEMMs on the
+// strided Q/K/V rows — S = Q Kᵀ, O = P V; backward dV += Pᵀ dO, dP = dO Vᵀ, dQ = dS K, dK += dSᵀ Q —
+// so the inner products run in the BLAS kernel instead of scalar loops. P is recomputed from the saved
+// log-sum-exp in backward (as in the reference), and lives only for one block: [block, keys].
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
 #include "../thread-pool.h"
 #include "ops.h"
 
 namespace xr {
+namespace {
+
+constexpr int64_t kQueryBlock = 64;
+
+inline bool visible(const AttentionShape& s, const int32_t* q_seg, const int32_t* k_seg, int64_t b, int64_t i,
+                    int64_t j) {
+  const int32_t qs = q_seg[b * s.q_len + i];
+  return j <= s.q_start + i && qs != 0 && k_seg[b * s.kv_capacity + j] == qs;
+}
+
+inline int64_t block_keys(const AttentionShape& s, int64_t i_last) {
+  return std::min(s.q_start + i_last + 1, s.kv_len);
+}
+
+}  // namespace
 
 void CpuOps::attention_forward(const AttentionShape& s, const float* q, const float* k, const float* v,
                                const int32_t* q_seg, const int32_t* k_seg, float* o, float* lse) {
-  parallel_for(s.batch * s.kv_heads, 1, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i)
-      ReferenceOps<float>::attention_forward_group(s, i / s.kv_heads, i % s.kv_heads, q, k, v, q_seg, k_seg, o, lse);
+  const int64_t D = s.head_dim, rep = s.q_heads / s.kv_heads, ldq = s.q_heads * D, ldk = s.kv_heads * D;
+  const float scale = 1.0f / std::sqrt(float(D));
+  parallel_for(s.batch * s.kv_heads, 1, [&](int64_t g0, int64_t g1) {
+    std::vector<float> p;
+    for (int64_t grp = g0; grp < g1; ++grp) {
+      const int64_t b = grp / s.kv_heads, g = grp % s.kv_heads;
+      const float* kg = k + (b * s.kv_capacity * s.kv_heads + g) * D;
+      const float* vg = v + (b * s.kv_capacity * s.kv_heads + g) * D;
+      for (int64_t h = g * rep; h < (g + 1) * rep; ++h) {
+        for (int64_t i0 = 0; i0 < s.q_len; i0 += kQueryBlock) {
+          const int64_t rows = std::min(kQueryBlock, s.q_len - i0), keys = block_keys(s, i0 + rows - 1);
+          const float* qb = q + ((b * s.q_len + i0) * s.q_heads + h) * D;
+          float* ob = o + ((b * s.q_len + i0) * s.q_heads + h) * D;
+          p.resize(static_cast<size_t>(rows * keys));
+          gemm(false, true, rows, keys, D, scale, qb, ldq, kg, ldk, 0.0f, p.data(), keys);
+          for (int64_t r = 0; r < rows; ++r) {
+            const int64_t i = i0 + r;
+            float* pr = p.data() + r * keys;
+            float mx = -std::numeric_limits<float>::infinity();
+            for (int64_t j = 0; j < keys; ++j) {
+              if (!visible(s, q_seg, k_seg, b, i, j)) pr[j] = -std::numeric_limits<float>::infinity();
+              mx = std::max(mx, pr[j]);
+            }
+            float& l = lse[(b * s.q_heads + h) * s.q_len + i];
+            if (mx == -std::numeric_limits<float>::infinity()) {
+              std::fill_n(pr, keys, 0.0f);
+              l = mx;
+              continue;
+            }
+            float sum = 0;
+            for (int64_t j = 0; j < keys; ++j) sum += pr[j] = std::exp(pr[j] - mx);
+            const float inv = 1.0f / sum;
+            for (int64_t j = 0; j < keys; ++j) pr[j] *= inv;
+            l = mx + std::log(sum);
+          }
+          gemm(false, false, rows, D, keys, 1.0f, p.data(), keys, vg, ldk, 0.0f, ob, ldq);
+        }
+      }
+    }
   });
 }
 
 void CpuOps::attention_backward(const AttentionShape& s, const float* q, const float* k, const float* v,
                                 const int32_t* q_seg, const int32_t* k_seg, const float* o, const float* lse,
                                 const float* d_o, float* dq, float* dk, float* dv) {
-  parallel_for(s.batch * s.kv_heads, 1, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i)
-      ReferenceOps<float>::attention_backward_group(s, i / s.kv_heads, i % s.kv_heads, q, k, v, q_seg, k_seg, o, lse,
-                                                    d_o, dq, dk, dv);
+  const int64_t D = s.head_dim, rep = s.q_heads / s.kv_heads, ldq = s.q_heads * D, ldk = s.kv_heads * D;
+  const float scale = 1.0f / std::sqrt(float(D));
+  parallel_for(s.batch * s.kv_heads, 1, [&](int64_t g0, int64_t g1) {
+    std::vector<float> p, dp, di;
+    for (int64_t grp = g0; grp < g1; ++grp) {
+      const int64_t b = grp / s.kv_heads, g = grp % s.kv_heads;
+      const int64_t kv0 = (b * s.kv_capacity * s.kv_heads + g) * D;
+      for (int64_t j = 0; j < s.kv_len; ++j) {
+        std::fill_n(dk + kv0 + j * ldk, D, 0.0f);
+        std::fill_n(dv + kv0 + j * ldk, D, 0.0f);
+      }
+      for (int64_t h = g * rep; h < (g + 1) * rep; ++h) {
+        for (int64_t i0 = 0; i0 < s.q_len; i0 += kQueryBlock) {
+          const int64_t rows = std::min(kQueryBlock, s.q_len - i0), keys = block_keys(s, i0 + rows - 1);
+          const int64_t qoff = ((b * s.q_len + i0) * s.q_heads + h) * D;
+          p.resize(static_cast<size_t>(rows * keys));
+          dp.resize(static_cast<size_t>(rows * keys));
+          di.resize(static_cast<size_t>(rows));
+          gemm(false, true, rows, keys, D, scale, q + qoff, ldq, k + kv0, ldk, 0.0f, p.data(), keys);
+          gemm(false, true, rows, keys, D, 1.0f, d_o + qoff, ldq, v + kv0, ldk, 0.0f, dp.data(), keys);
+          for (int64_t r = 0; r < rows; ++r) {
+            const int64_t i = i0 + r;
+            const float l = lse[(b * s.q_heads + h) * s.q_len + i];
+            float* pr = p.data() + r * keys;
+            float* dpr = dp.data() + r * keys;
+            if (l == -std::numeric_limits<float>::infinity()) {
+              std::fill_n(pr, keys, 0.0f);
+              std::fill_n(dpr, keys, 0.0f);
+              continue;
+            }
+            float d = 0;
+            for (int64_t e = 0; e < D; ++e) d += d_o[qoff + r * ldq + e] * o[qoff + r * ldq + e];
+            for (int64_t j = 0; j < keys; ++j) {
+              const float pj = visible(s, q_seg, k_seg, b, i, j) ? std::exp(pr[j] - l) : 0.0f;
+              pr[j] = pj;
+              dpr[j] = pj * (dpr[j] - d) * scale;  // dS
+            }
+          }
+          gemm(true, false, keys, D, rows, 1.0f, p.data(), keys, d_o + qoff, ldq, 1.0f, dv + kv0, ldk);
+          gemm(false, false, rows, D, keys, 1.0f, dp.data(), keys, k + kv0, ldk, 0.0f, dq + qoff, ldq);
+          gemm(true, false, keys, D, rows, 1.0f, dp.data(), keys, q + qoff, ldq, 1.0f, dk + kv0, ldk);
+        }
+      }
+    }
   });
 }
 

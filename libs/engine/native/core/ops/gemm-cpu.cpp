@@ -3,6 +3,7 @@
 // (AVX2+FMA and baseline x86-64) and chosen at load time, so one binary runs on any x86-64 CPU.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -13,6 +14,11 @@
 
 #ifdef XR_HAVE_CBLAS
 #include <cblas.h>
+// OpenBLAS's own controls (declared here too in case cblas.h is another vendor's header).
+extern "C" {
+void openblas_set_num_threads(int num_threads);
+char* openblas_get_corename(void);
+}
 #endif
 
 namespace xr {
@@ -74,6 +80,15 @@ void set_gemm_kernel(GemmKernel kernel) {
   current_kernel = (kernel == GemmKernel::blas && !gemm_blas_available()) ? GemmKernel::blocked : kernel;
 }
 
+std::string blas_core_name() {
+#ifdef XR_HAVE_CBLAS
+  const char* core = openblas_get_corename();
+  return core ? core : "";
+#else
+  return "";
+#endif
+}
+
 std::string gemm_kernel_name() {
 #ifdef XR_HAVE_CBLAS
   if (current_kernel == GemmKernel::blas) return "openblas";
@@ -120,14 +135,62 @@ void gemm_blocked(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha
   }
 }
 
+#ifdef XR_HAVE_CBLAS
+namespace {
+
+// OpenBLAS runs single-threaded on whichever thread calls it; the engine's pool splits GEMMs itself.
+// OpenBLAS's own worker threads spin (sched_yield) for a while after each call, and on a small machine
+// they took the cores from the pool's threads running attention and norms: about a fifth of a training
+// step went to sched_yield with 2 OpenBLAS threads next to 2 pool threads on 2 cores.
+const bool blas_single_threaded = [] {
+  openblas_set_num_threads(1);
+  return true;
+}();
+
+void blas_sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+                const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+              static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
+              c, static_cast<int>(ldc));
+}
+
+}  // namespace
+#endif
+
+double time_blas_own_threads(int64_t m, int64_t n, int64_t k, int64_t iterations) {
+#ifdef XR_HAVE_CBLAS
+  std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
+  openblas_set_num_threads(thread_count());
+  blas_sgemm(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, c.data(), n);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < iterations; ++i) blas_sgemm(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, c.data(), n);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  openblas_set_num_threads(1);
+  return seconds;
+#else
+  return -1;
+#endif
+}
+
 void CpuOps::gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                   const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   if (m == 0 || n == 0) return;
 #ifdef XR_HAVE_CBLAS
   if (current_kernel == GemmKernel::blas) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-                static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b, static_cast<int>(ldb),
-                beta, c, static_cast<int>(ldc));
+    (void)blas_single_threaded;
+    // One slab of C per thread, split along its longer side; called from inside a parallel loop
+    // (attention's per-head GEMMs) parallel_for runs inline, so that is one serial call.
+    const int64_t threads = thread_count();
+    const bool by_rows = m >= n;
+    const int64_t extent = by_rows ? m : n;
+    const int64_t grain = std::max<int64_t>(32, (extent + threads - 1) / threads);
+    parallel_for(extent, grain, [&](int64_t r0, int64_t r1) {
+      if (by_rows) {
+        blas_sgemm(ta, tb, r1 - r0, n, k, alpha, ta ? a + r0 : a + r0 * lda, lda, b, ldb, beta, c + r0 * ldc, ldc);
+      } else {
+        blas_sgemm(ta, tb, m, r1 - r0, k, alpha, a, lda, tb ? b + r0 * ldb : b + r0, ldb, beta, c + r0, ldc);
+      }
+    });
     return;
   }
 #endif

@@ -66,6 +66,11 @@ enum class GemmKernel { blas, blocked };
 bool gemm_blas_available();
 void set_gemm_kernel(GemmKernel kernel);  // falls back to blocked when no BLAS was found at build time
 std::string gemm_kernel_name();
+// The CPU kernel OpenBLAS picked at load time (e.g. "Cooperlake" = AVX-512), empty without BLAS.
+std::string blas_core_name();
+// Seconds for `iterations` GEMMs [m,k]·[n,k]ᵀ run by OpenBLAS on its own threads (one per engine
+// thread) — the bench's yardstick for what this machine's BLAS reaches; −1 without BLAS.
+double time_blas_own_threads(int64_t m, int64_t n, int64_t k, int64_t iterations);
 void gemm_blocked(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                   const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 
