@@ -88,7 +88,7 @@ describe('LocalWorkloadRuntime', () => {
     expect(await second.list(run)).toHaveLength(1);
   });
 
-  it('reports a failed worker as Failed with its exit code and the last line of its log; the next attempt is separate', async () => {
+  it('reports a failed worker as Failed with its exit code and the last error in its log (not a later warning); the next attempt is separate', async () => {
     const r = runtime({ FIXTURE_FAIL_ONCE: 'data' });
     const run = freshRun();
     await start(r, run, 'data');

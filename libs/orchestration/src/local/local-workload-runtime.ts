@@ -344,13 +344,26 @@ function mtimeOf(file: string): string | undefined {
 }
 
 /** The last non-empty line of a log, shortened: the likeliest explanation of a failure. */
+/**
+ * The line that best explains a failed attempt: the last plain-text line (workers print their verdict
+ * there), or the last JSON log line at error level (its `error`, else `msg`); warnings and info that
+ * follow an error do not hide it.
+ */
 function lastLogLine(file: string): string | undefined {
   const text = readOrUndefined(file);
   if (!text) return undefined;
-  const line = text
-    .trimEnd()
-    .split('\n')
-    .reverse()
-    .find((l) => l.trim() && !l.startsWith('[xreason]'));
-  return line ? line.trim().slice(0, 300) : undefined;
+  for (const raw of text.trimEnd().split('\n').reverse()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('[xreason]')) continue;
+    if (!line.startsWith('{')) return line.slice(0, 300);
+    try {
+      const entry = JSON.parse(line) as { level?: unknown; error?: unknown; msg?: unknown };
+      const level =
+        typeof entry.level === 'number' ? entry.level : ({ error: 50, fatal: 60 }[String(entry.level)] ?? 0);
+      if (level >= 50) return String(entry.error ?? entry.msg ?? line).slice(0, 300);
+    } catch {
+      return line.slice(0, 300);
+    }
+  }
+  return undefined;
 }

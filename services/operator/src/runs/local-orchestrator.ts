@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AlignmentRun } from '@xreason/contracts';
+import { Bus } from '@xreason/bus';
+import { type AlignmentRun, TOPICS } from '@xreason/contracts';
 import {
   ControlLoop,
   LocalWorkloadRuntime,
@@ -33,7 +34,7 @@ export class LocalOrchestrator implements Orchestrator {
     dataSource: DataSource,
     private readonly config: OperatorConfig,
     databaseUrl: string,
-    log: (message: string) => void,
+    private readonly log: (message: string) => void,
   ) {
     const { local } = config;
     this.store = new PostgresRunStore(dataSource, { pollMs: local.pollMs, log });
@@ -59,7 +60,25 @@ export class LocalOrchestrator implements Orchestrator {
   }
 
   start(): Promise<void> {
+    // Workers publish StageEvents and the GRPO roles talk over Kafka; the producers never auto-create
+    // topics, so the operator creates them (and their DLQs) once. Off the start path: a broker that is
+    // not up yet must not hold back reconciling.
+    void this.ensureTopics();
     return this.loop.start();
+  }
+
+  private async ensureTopics(): Promise<void> {
+    const { brokers, clientId } = this.config.kafka;
+    let bus: Bus | undefined;
+    try {
+      bus = await Bus.connect({ brokers, clientId: `${clientId}-operator-admin` });
+      const created = await bus.ensureTopics(TOPICS);
+      if (created.length > 0) this.log(`created Kafka topics: ${created.join(', ')}`);
+    } catch (error) {
+      this.log(`could not create the Kafka topics on ${brokers.join(',')}: ${(error as Error).message}`);
+    } finally {
+      await bus?.close().catch(() => undefined);
+    }
   }
 
   /** Stops reconciling; stage workers keep running and the next operator adopts them. */

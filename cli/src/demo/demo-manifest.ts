@@ -1,0 +1,57 @@
+import { API_VERSION, type AlignmentRun, type LanguageCode } from '@xreason/contracts';
+
+export interface DemoRunOptions {
+  name: string;
+  baseModelDir: string;
+  languages: readonly LanguageCode[];
+  /** Problems per language in the SFT set. */
+  problems: number;
+  sftEpochs: number;
+  grpoSteps: number;
+  seed: number;
+}
+
+/**
+ * The budget-alignment recipe (DESIGN §2) scaled to a laptop: multilingual CoT SFT with LoRA, then
+ * GRPO with the published reward weights and clip range, an equal linear merge of the per-language
+ * branches, and evaluation on held-out problems of the synthetic world. Same manifest shape a cluster
+ * run uses — only the sizes differ.
+ */
+export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
+  const lora = { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] };
+  return {
+    apiVersion: API_VERSION,
+    kind: 'AlignmentRun',
+    metadata: { name: options.name, labels: { 'xreason.io/demo': 'true' } },
+    spec: {
+      recipe: 'budget-alignment',
+      baseModel: { uri: options.baseModelDir },
+      languages: [...options.languages],
+      data: [
+        { name: 'budget-sft', uri: `synthetic://world?count=${options.problems}&seed=${options.seed}` },
+        { name: 'grpo-prompts', uri: `synthetic://world?count=${Math.max(16, Math.round(options.problems / 4))}&seed=${options.seed + 1}` },
+        { name: 'world', uri: 'synthetic://world?split=test-iid&count=16' },
+      ],
+      sft: { epochs: options.sftEpochs, learningRate: 3e-3, batchSize: 8, maxSequenceLength: 256, lora },
+      grpo: {
+        steps: options.grpoSteps,
+        learningRate: 1e-4,
+        rolloutsPerPrompt: 4,
+        promptsPerStep: 2,
+        epsilonLow: 0.2,
+        epsilonHigh: 0.28,
+        klCoefficient: 0,
+        lossAggregation: 'dr_grpo',
+        maxPolicyLag: 1,
+        rewardWeights: { accuracy: 1.0, languageConsistency: 0.2, format: 0.2 },
+        temperature: 1,
+        maxNewTokens: 96,
+        lora,
+      },
+      merge: { method: 'linear' },
+      evaluation: { suites: ['world'], samples: 4, k: [1, 4], temperature: 0.7, maxNewTokens: 128 },
+      maxRetries: 1,
+      seed: options.seed,
+    },
+  };
+}
