@@ -178,12 +178,13 @@ void CpuOps::gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha
 #ifdef XR_HAVE_CBLAS
   if (current_kernel == GemmKernel::blas) {
     (void)blas_single_threaded;
-    // One slab of C per thread, split along its longer side; called from inside a parallel loop
-    // (attention's per-head GEMMs) parallel_for runs inline, so that is one serial call.
+    // Slabs of C along its longer side, four per thread so that a worker the scheduler wakes late
+    // (a shared machine) still takes its share; called from inside a parallel loop (attention's
+    // per-head GEMMs) parallel_for runs inline, so that is one serial call.
     const int64_t threads = thread_count();
     const bool by_rows = m >= n;
     const int64_t extent = by_rows ? m : n;
-    const int64_t grain = std::max<int64_t>(32, (extent + threads - 1) / threads);
+    const int64_t grain = std::max<int64_t>(64, (extent + 4 * threads - 1) / (4 * threads));
     parallel_for(extent, grain, [&](int64_t r0, int64_t r1) {
       if (by_rows) {
         blas_sgemm(ta, tb, r1 - r0, n, k, alpha, ta ? a + r0 : a + r0 * lda, lda, b, ldb, beta, c + r0 * ldc, ldc);
