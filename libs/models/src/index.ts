@@ -27,3 +27,4 @@ export {
   type CheckpointCallOptions,
   type GenerateFromCheckpointOptions,
 } from './run-checkpoint.js';
+export { generateText, type GenerateTextOptions, type GeneratedText } from './generate-text.js';
