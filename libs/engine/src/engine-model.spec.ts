@@ -200,6 +200,15 @@ describe('EngineModel calls run off the JavaScript thread and can be cancelled',
     expect(ticks).toBeGreaterThan(0);
   });
 
+  it('back-to-back parallel loops of every size finish (batch-32 decoding once hung the thread pool)', async () => {
+    const model = EngineModel.create(mid, weightBuffers(randomWeights(mid, 1)));
+    const prompts = Array.from({ length: 32 }, (_, b) => [1 + (b % 7), 2, 3]);
+    for (let round = 0; round < 3; round++) {
+      const out = await model.generate(prompts, { maxNewTokens: 24, temperature: 1, seed: round });
+      expect(out.tokens).toHaveLength(32);
+    }
+  });
+
   it('an aborted signal rejects with an AbortError and the model stays usable', async () => {
     const model = EngineModel.create(mid, weightBuffers(randomWeights(mid, 1)));
     const controller = new AbortController();

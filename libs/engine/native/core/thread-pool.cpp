@@ -41,35 +41,46 @@ class Pool {
     }
     // One top-level loop at a time: two jobs racing for the pool would each get half of it anyway.
     std::lock_guard<std::mutex> serial(run_mu_);
+    uint64_t generation;
     {
       std::lock_guard<std::mutex> lock(mu_);
       fn_ = &fn;
       n_ = n;
       chunks_ = chunks;
-      pending_.store(chunks);
-      next_.store(0);  // last: opens the chunks to workers (even one still leaving the previous loop)
-      ++generation_;
+      next_ = 0;
+      done_ = 0;
+      generation = ++generation_;
     }
     cv_.notify_all();
     in_parallel_region = true;
-    work();
+    work(generation);
     in_parallel_region = false;
     std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [this] { return pending_.load() == 0; });
+    done_cv_.wait(lock, [&] { return done_ == chunks; });
     fn_ = nullptr;
   }
 
  private:
-  void work() {
+  // Chunks are claimed under the mutex and only for the loop the caller was woken for: a worker late
+  // from an earlier loop can never take (or count) a chunk of the next one. (The lock-free version
+  // let a late worker compare a stale claim against the next loop's chunk count, and a batch-32
+  // generation hung with the caller waiting for a chunk nobody owned.) Chunks are few (≤ 4 per thread),
+  // so two lock round-trips per chunk cost nothing next to the chunk.
+  void work(uint64_t generation) {
     for (;;) {
-      int64_t c = next_.fetch_add(1);
-      if (c >= chunks_) return;
-      const int64_t n = n_.load(), chunks = chunks_.load();
-      (*fn_.load())(n * c / chunks, n * (c + 1) / chunks);
-      if (pending_.fetch_sub(1) == 1) {
+      const std::function<void(int64_t, int64_t)>* fn;
+      int64_t c, n, chunks;
+      {
         std::lock_guard<std::mutex> lock(mu_);
-        done_cv_.notify_all();
+        if (generation_ != generation || next_ >= chunks_) return;
+        c = next_++;
+        fn = fn_;
+        n = n_;
+        chunks = chunks_;
       }
+      (*fn)(n * c / chunks, n * (c + 1) / chunks);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (++done_ == chunks) done_cv_.notify_all();
     }
   }
   void worker_loop() {
@@ -82,7 +93,7 @@ class Pool {
         if (stop_) return;
         seen = generation_;
       }
-      work();
+      work(seen);
     }
   }
 
@@ -91,10 +102,10 @@ class Pool {
   std::mutex mu_, run_mu_;
   std::condition_variable cv_, done_cv_;
   bool stop_ = false;
+  // All guarded by mu_.
   uint64_t generation_ = 0;
-  // Atomics: a worker finishing the previous loop may still be reading them when the next one starts.
-  std::atomic<const std::function<void(int64_t, int64_t)>*> fn_{nullptr};
-  std::atomic<int64_t> n_{0}, chunks_{0}, next_{0}, pending_{0};
+  const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
+  int64_t n_ = 0, chunks_ = 0, next_ = 0, done_ = 0;
 };
 
 Pool& pool() {

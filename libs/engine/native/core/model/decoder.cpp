@@ -380,6 +380,20 @@ namespace {
 template <class T>
 int32_t sample_token(const T* z, int64_t V, const SamplingOptions& o, Rng& rng) {
   if (o.temperature <= 0) return static_cast<int32_t>(std::max_element(z, z + V) - z);
+  if ((o.top_k <= 0 || o.top_k >= V) && o.top_p >= 1.0) {
+    // Neither filter is on: sample the whole softmax in vocabulary order, no sort (a heap sort of the
+    // vocabulary per token was a tenth of batch-1 decoding).
+    const double m = double(*std::max_element(z, z + V));
+    std::vector<double> p(V);
+    double sum = 0;
+    for (int64_t i = 0; i < V; ++i) sum += p[i] = std::exp((double(z[i]) - m) / o.temperature);
+    double r = rng.uniform() * sum;
+    for (int64_t i = 0; i < V; ++i) {
+      r -= p[i];
+      if (r < 0) return static_cast<int32_t>(i);
+    }
+    return static_cast<int32_t>(V - 1);
+  }
   std::vector<int32_t> idx(V);
   std::iota(idx.begin(), idx.end(), 0);
   int64_t keep = V;

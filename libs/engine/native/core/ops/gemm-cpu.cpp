@@ -182,6 +182,11 @@ void CpuOps::gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha
     // (a shared machine) still takes its share; called from inside a parallel loop (attention's
     // per-head GEMMs) parallel_for runs inline, so that is one serial call.
     const int64_t threads = thread_count();
+    // Below ~1M multiply-adds (decode-step GEMVs) waking the pool costs more than it saves.
+    if (m * n * k < (int64_t(1) << 20) || threads == 1) {
+      blas_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
     const bool by_rows = m >= n;
     const int64_t extent = by_rows ? m : n;
     const int64_t grain = std::max<int64_t>(64, (extent + 4 * threads - 1) / (4 * threads));
