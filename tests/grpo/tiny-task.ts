@@ -58,6 +58,9 @@ export async function buildTinyTask(dir: string, seed = 7): Promise<TinyTask> {
     heads: 4,
     kvHeads: 2,
     intermediate: 64,
+    // Wide enough logits that a LoRA on the body can concentrate the output distribution (with
+    // transformers' 0.02 the frozen lm_head keeps every token near 1/V whatever the hidden state).
+    initializerRange: 0.2,
     seed,
     out: baseModelDir,
   });

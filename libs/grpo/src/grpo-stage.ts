@@ -145,6 +145,7 @@ export async function runGrpoStage(context: GrpoStageContext): Promise<GrpoStage
 
   const bus = await Bus.connect(context.bus);
   const workers: { rollout?: RolloutWorker; reward?: RewardWorker } = {};
+  const roleBuses: Bus[] = [];
   const policyLog = new JsonlLog(layout.policyVersions);
   const stepLog = new JsonlLog(layout.steps);
   const queue: QueuedGroup[] = [];
@@ -164,8 +165,25 @@ export async function runGrpoStage(context: GrpoStageContext): Promise<GrpoStage
       },
     });
     if ((context.roles ?? 'all') === 'all') {
-      workers.reward = await startRewardWorker({ bus, manifest, outputDir: context.outputDir, workerId: `reward-${process.pid}` });
-      workers.rollout = await startRolloutWorker({ bus, manifest, outputDir: context.outputDir, workerId: `rollout-${process.pid}` });
+      // Each role on its own connection, as in separate processes: one idempotent producer per role
+      // (kafkajs's idempotent producer does not take concurrent sends from unrelated callers well).
+      const roleBus = async (role: string) => {
+        const roleConnection = await Bus.connect({ ...context.bus, clientId: `${context.bus.clientId}-${role}` });
+        roleBuses.push(roleConnection);
+        return roleConnection;
+      };
+      workers.reward = await startRewardWorker({
+        bus: await roleBus('reward'),
+        manifest,
+        outputDir: context.outputDir,
+        workerId: `reward-${process.pid}`,
+      });
+      workers.rollout = await startRolloutWorker({
+        bus: await roleBus('rollout'),
+        manifest,
+        outputDir: context.outputDir,
+        workerId: `rollout-${process.pid}`,
+      });
     }
 
     /** `resuming`: the weights are the checkpoint's, which may already be published under state.version. */
@@ -295,6 +313,7 @@ export async function runGrpoStage(context: GrpoStageContext): Promise<GrpoStage
   } finally {
     await workers.rollout?.stop().catch(() => undefined);
     await workers.reward?.stop().catch(() => undefined);
+    await Promise.allSettled(roleBuses.map((b) => b.close()));
     await bus.close().catch(() => undefined);
     policyLog.close();
     stepLog.close();

@@ -10,6 +10,9 @@ import { type GrpoPrompt, promptsForBatch, readPromptSet } from './prompt-set.js
 import type { RolloutGroup } from './reward-worker.js';
 import type { GrpoRunManifest } from './run-manifest.js';
 
+/** How often a waiting rollout worker also looks at policy-versions.jsonl. */
+const POLL_MS = 1_000;
+
 /** A policy version as the rollout worker knows it. */
 interface KnownPolicy {
   version: number;
@@ -104,9 +107,13 @@ export async function startRolloutWorker(options: RolloutWorkerOptions): Promise
       if (!policy || k > policy.version + settings.maxPolicyLag) {
         await new Promise<void>((resolve) => {
           wake = resolve;
-          abort.signal.addEventListener('abort', () => resolve(), { once: true });
+          setTimeout(resolve, POLL_MS);
         });
         wake = undefined;
+        // The trainer's log is the fallback when a PolicyVersion message is late (observed: a consumer
+        // of the local broker going quiet for minutes); Kafka stays the normal path.
+        const logged = readJsonl<PolicyVersionRecord>(layout.policyVersions).at(-1);
+        if (logged && (!latest || logged.version > latest.version)) latest = logged;
         continue;
       }
       k = Math.max(k, policy.version);

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Bus } from '@xreason/bus';
+import { STAGE_WORKER_ENV, stageOutputDir } from '@xreason/contracts';
+import { GrpoStageError } from './grpo-stage-error.js';
+import { grpoLayout } from './layout.js';
+import { startRewardWorker } from './reward-worker.js';
+import { readRunManifest } from './run-manifest.js';
+import { startRolloutWorker } from './rollout-worker.js';
+
+export type GrpoWorkerRole = 'rollout' | 'reward';
+
+/** Environment of a standalone rollout or reward worker (services/rollout, services/reward). */
+export const GRPO_WORKER_ENV = {
+  brokers: 'KAFKA_BROKERS',
+  /** The GRPO stage's output directory; else derived from the stage-worker env (artifact root, run, stage). */
+  stageDir: 'XREASON_GRPO_STAGE_DIR',
+  /** This rollout worker's index and the number of rollout workers (an Indexed Job sets JOB_COMPLETION_INDEX). */
+  workerIndex: 'XREASON_ROLLOUT_WORKER_INDEX',
+  workerCount: 'XREASON_ROLLOUT_WORKERS',
+} as const;
+
+/** How long a worker started alongside the trainer waits for its run.json. */
+const MANIFEST_WAIT_MS = 10 * 60_000;
+
+export function grpoStageDirFromEnv(env: NodeJS.ProcessEnv): string {
+  const explicit = env[GRPO_WORKER_ENV.stageDir];
+  if (explicit) return explicit;
+  const root = env[STAGE_WORKER_ENV.artifactRoot];
+  const run = env[STAGE_WORKER_ENV.run];
+  const stage = env[STAGE_WORKER_ENV.stage];
+  if (!root || !run || !stage) {
+    throw new GrpoStageError(
+      `set ${GRPO_WORKER_ENV.stageDir}, or ${STAGE_WORKER_ENV.artifactRoot}, ${STAGE_WORKER_ENV.run} and ${STAGE_WORKER_ENV.stage}`,
+      { permanent: true },
+    );
+  }
+  return stageOutputDir(root, { namespace: env[STAGE_WORKER_ENV.runNamespace] ?? 'default', name: run }, stage);
+}
+
+/**
+ * Runs one GRPO role as its own process until SIGTERM/SIGINT: waits for the trainer's run.json, connects
+ * to Kafka and serves the run. Resolves when stopped.
+ */
+export async function runStandaloneWorker(role: GrpoWorkerRole, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const brokers = (env[GRPO_WORKER_ENV.brokers] ?? '').split(',').filter(Boolean);
+  if (brokers.length === 0) throw new GrpoStageError(`${GRPO_WORKER_ENV.brokers} is not set`, { permanent: true });
+  const outputDir = grpoStageDirFromEnv(env);
+  const manifestPath = grpoLayout(outputDir).manifest;
+  const deadline = Date.now() + MANIFEST_WAIT_MS;
+  while (!existsSync(manifestPath)) {
+    if (Date.now() > deadline) throw new GrpoStageError(`no ${manifestPath} after ${MANIFEST_WAIT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const manifest = readRunManifest(manifestPath);
+  const workerId = `${role}-${hostname()}-${process.pid}`;
+  const bus = await Bus.connect({ brokers, clientId: `xreason-${role}` });
+  const worker =
+    role === 'reward'
+      ? await startRewardWorker({ bus, manifest, outputDir, workerId })
+      : await startRolloutWorker({
+          bus,
+          manifest,
+          outputDir,
+          workerId,
+          worker: Number(env[GRPO_WORKER_ENV.workerIndex] ?? env.JOB_COMPLETION_INDEX ?? 0),
+          workers: Number(env[GRPO_WORKER_ENV.workerCount] ?? 1),
+        });
+  await new Promise<void>((resolve, reject) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+    if ('failed' in worker) worker.failed.catch(reject);
+  }).finally(async () => {
+    await worker.stop().catch(() => undefined);
+    await bus.close().catch(() => undefined);
+  });
+}
+
