@@ -55,7 +55,7 @@ export async function runStandaloneWorker(role: GrpoWorkerRole, env: NodeJS.Proc
   const manifest = readRunManifest(manifestPath);
   const workerId = `${role}-${hostname()}-${process.pid}`;
   const bus = await Bus.connect({ brokers, clientId: `xreason-${role}` });
-  const worker =
+  const worker: { stop(): Promise<void>; failed?: Promise<never> } =
     role === 'reward'
       ? await startRewardWorker({ bus, manifest, outputDir, workerId })
       : await startRolloutWorker({
@@ -69,7 +69,7 @@ export async function runStandaloneWorker(role: GrpoWorkerRole, env: NodeJS.Proc
   await new Promise<void>((resolve, reject) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
-    if ('failed' in worker) worker.failed.catch(reject);
+    worker.failed?.catch(reject);
   }).finally(async () => {
     await worker.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
