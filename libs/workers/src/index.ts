@@ -10,7 +10,12 @@ export {
   type StageOutputs,
 } from './runtime/stage-outputs.js';
 export { ArtifactRegistry, type RegisteredArtifact, type StageArtifact } from './runtime/artifact-registry.js';
-export { StageEventReporter, type ReporterLogger, type StageEvent, type StageReporter } from './runtime/stage-reporter.js';
+export {
+  StageEventReporter,
+  type ReporterLogger,
+  type StageEvent,
+  type StageReporter,
+} from './runtime/stage-reporter.js';
 export {
   runStageWorker,
   type StageFunction,
@@ -50,5 +55,6 @@ export {
 } from './stages/sft.js';
 export { mergeStage } from './stages/merge.js';
 export { EVAL_SUMMARY_FILE, WORLD_SUITE, evalStage, type EvalSummaryRow } from './stages/eval.js';
+export { grpoStage } from './stages/grpo.js';
 export { trainerStages } from './stages/trainer.js';
 export { notYetAvailable } from './stages/unsupported.js';

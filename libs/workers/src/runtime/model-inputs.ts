@@ -54,7 +54,10 @@ export function copyTokenizerFiles(tokenizerDir: string, modelDir: string): void
  */
 export async function materialiseModel(model: ModelInput, outDir: string, tokenizerDir?: string): Promise<string> {
   fs.rmSync(outDir, { recursive: true, force: true });
-  const engine = await loadModel(model.baseDir, model.adapterDir ? { adapter: model.adapterDir, mergeAdapter: true } : {});
+  const engine = await loadModel(
+    model.baseDir,
+    model.adapterDir ? { adapter: model.adapterDir, mergeAdapter: true } : {},
+  );
   await saveCheckpoint(engine, outDir);
   copyTokenizerFiles(tokenizerDir ?? model.baseDir, outDir);
   return outDir;

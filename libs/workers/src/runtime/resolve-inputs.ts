@@ -12,7 +12,10 @@ export function resolveUri(uri: string, artifactRoot: string, field: string): st
   if (uri.startsWith('file://')) path = decodeURIComponent(new URL(uri).pathname);
   else if (uri.startsWith('artifact://')) path = join(artifactRoot, uri.slice('artifact://'.length));
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
-    throw new PermanentStageError(field, `unsupported URI scheme in ${JSON.stringify(uri)} (file://, artifact:// or a path)`);
+    throw new PermanentStageError(
+      field,
+      `unsupported URI scheme in ${JSON.stringify(uri)} (file://, artifact:// or a path)`,
+    );
   else path = isAbsolute(uri) ? uri : resolve(uri);
   if (!fs.existsSync(path)) throw new PermanentStageError(field, `${path} does not exist`);
   return path;
@@ -34,7 +37,8 @@ export function upstreamOutputsWithPrefix(
 ): Record<string, string> {
   const found: Record<string, string> = {};
   for (const outputs of upstream.values())
-    for (const [key, value] of Object.entries(outputs)) if (key.startsWith(prefix) && !(key in found)) found[key] = value;
+    for (const [key, value] of Object.entries(outputs))
+      if (key.startsWith(prefix) && !(key in found)) found[key] = value;
   return found;
 }
 
@@ -43,7 +47,10 @@ export function syntheticWorldParams(uri: string, field: string): URLSearchParam
   if (!uri.startsWith('synthetic://')) return undefined;
   const url = new URL(uri);
   if (url.host !== 'world')
-    throw new PermanentStageError(field, `unknown synthetic source ${JSON.stringify(url.host)}; the one there is synthetic://world`);
+    throw new PermanentStageError(
+      field,
+      `unknown synthetic source ${JSON.stringify(url.host)}; the one there is synthetic://world`,
+    );
   return url.searchParams;
 }
 

@@ -72,7 +72,12 @@ export async function runStageWorker(options: StageWorkerOptions): Promise<numbe
     await telemetry.shutdown();
     return exitCodeFor(error);
   }
-  const log = logger.child({ run: context.run.name, stage: context.stage, kind: context.kind, attempt: context.attempt });
+  const log = logger.child({
+    run: context.run.name,
+    stage: context.stage,
+    kind: context.kind,
+    attempt: context.attempt,
+  });
 
   let bus: Bus | undefined;
   let database: Database | undefined;
@@ -88,7 +93,10 @@ export async function runStageWorker(options: StageWorkerOptions): Promise<numbe
         `the ${options.service} service does not run stages of kind ${JSON.stringify(context.kind)}`,
       );
     mkdirSync(context.outputDir, { recursive: true });
-    const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
+    const brokers =
+      env.KAFKA_BROKERS?.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean) ?? [];
     if (brokers.length > 0) {
       bus = await Bus.connect({ brokers, clientId: env.KAFKA_CLIENT_ID ?? `xreason-${options.service}` });
       reporter = new StageEventReporter(

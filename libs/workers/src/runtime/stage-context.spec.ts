@@ -26,13 +26,24 @@ const env = () =>
 describe('readStageContext', () => {
   it('reads back what stageWorkerEnv wrote, with the output directory the contract derives', () => {
     const context = readStageContext(env());
-    expect(context).toMatchObject({ stage: 'merge', kind: 'merge', attempt: 2, languages: ['fr'], inputs: { 'sft-fr': '/a/sft-fr' } });
+    expect(context).toMatchObject({
+      stage: 'merge',
+      kind: 'merge',
+      attempt: 2,
+      languages: ['fr'],
+      inputs: { 'sft-fr': '/a/sft-fr' },
+    });
     expect(context.outputDir).toBe('/artifacts/team/r1/merge');
   });
 
   it('applies the spec defaults a hand-written spec leaves out', () => {
     const e = env();
-    e[STAGE_WORKER_ENV.runSpec] = JSON.stringify({ recipe: 'merge', baseModel: { uri: '/m' }, languages: ['fr'], merge: { method: 'ties' } });
+    e[STAGE_WORKER_ENV.runSpec] = JSON.stringify({
+      recipe: 'merge',
+      baseModel: { uri: '/m' },
+      languages: ['fr'],
+      merge: { method: 'ties' },
+    });
     expect(readStageContext(e).spec).toMatchObject({ data: [], maxRetries: 2 });
   });
 
@@ -43,7 +54,10 @@ describe('readStageContext', () => {
     ['XREASON_ATTEMPT', (e: Record<string, string>) => (e[STAGE_WORKER_ENV.attempt] = '0')],
     ['XREASON_LANGUAGES', (e: Record<string, string>) => (e[STAGE_WORKER_ENV.languages] = 'fr,xx')],
     ['XREASON_RUN_SPEC', (e: Record<string, string>) => (e[STAGE_WORKER_ENV.runSpec] = '{not json')],
-    ['/merge/method', (e: Record<string, string>) => (e[STAGE_WORKER_ENV.runSpec] = JSON.stringify({ ...spec, merge: {} }))],
+    [
+      '/merge/method',
+      (e: Record<string, string>) => (e[STAGE_WORKER_ENV.runSpec] = JSON.stringify({ ...spec, merge: {} })),
+    ],
     ['XREASON_STAGE_INPUTS', (e: Record<string, string>) => (e[STAGE_WORKER_ENV.stageInputs] = '["/a"]')],
     ['XREASON_ARTIFACT_ROOT', (e: Record<string, string>) => delete e[STAGE_WORKER_ENV.artifactRoot]],
   ])('a bad %s is a permanent failure (exit 64) naming it', (name, spoil) => {

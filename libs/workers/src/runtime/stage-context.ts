@@ -61,7 +61,10 @@ export function readStageContext(env: NodeJS.ProcessEnv = process.env): StageCon
   const stage = label(E.stage);
   const kindText = required(E.stageKind);
   if (!(STAGE_KINDS as readonly string[]).includes(kindText))
-    throw new PermanentStageError(E.stageKind, `unknown kind ${JSON.stringify(kindText)}; one of ${STAGE_KINDS.join(', ')}`);
+    throw new PermanentStageError(
+      E.stageKind,
+      `unknown kind ${JSON.stringify(kindText)}; one of ${STAGE_KINDS.join(', ')}`,
+    );
   const kind = kindText as StageKind;
   const role = env[E.stageRole]?.trim() || undefined;
 

@@ -43,7 +43,10 @@ export function readUpstreamOutputs(inputs: Readonly<Record<string, string>>): M
   for (const [stage, dir] of Object.entries(inputs)) {
     const outputs = readStageOutputs(dir);
     if (!outputs)
-      throw new PermanentStageError(`XREASON_STAGE_INPUTS/${stage}`, `${join(dir, STAGE_OUTPUTS_FILE)} does not exist: the upstream stage has not succeeded`);
+      throw new PermanentStageError(
+        `XREASON_STAGE_INPUTS/${stage}`,
+        `${join(dir, STAGE_OUTPUTS_FILE)} does not exist: the upstream stage has not succeeded`,
+      );
     upstream.set(stage, outputs);
   }
   return upstream;

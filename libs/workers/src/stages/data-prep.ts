@@ -98,7 +98,8 @@ function planDatasets(context: StageContext): {
 } {
   const seed = context.spec.seed ?? 1;
   const byName = new Map<string, DatasetPlan>();
-  for (const recipe of RECIPE_DATASETS[context.spec.recipe]) byName.set(recipe, { recipe, count: 300, seed, field: '/spec/recipe' });
+  for (const recipe of RECIPE_DATASETS[context.spec.recipe])
+    byName.set(recipe, { recipe, count: 300, seed, field: '/spec/recipe' });
   const passThrough: Record<string, string> = {};
   let vocab = 2048;
   context.spec.data.forEach((source, index) => {

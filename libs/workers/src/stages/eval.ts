@@ -94,9 +94,15 @@ export const evalStage: StageFunction = async (context, io) => {
       findUpstreamOutput(upstream, 'tokenizer') ??
       model.baseDir;
     if (!fs.existsSync(join(tokenizerDir, 'tokenizer.json')))
-      throw new PermanentStageError('XREASON_STAGE_INPUTS', `no tokenizer for the model from ${model.source} (looked in ${tokenizerDir})`);
+      throw new PermanentStageError(
+        'XREASON_STAGE_INPUTS',
+        `no tokenizer for the model from ${model.source} (looked in ${tokenizerDir})`,
+      );
     const tokenizer = Tokenizer.fromDirectory(tokenizerDir);
-    const engine = await loadModel(model.baseDir, model.adapterDir ? { adapter: model.adapterDir, mergeAdapter: true } : {});
+    const engine = await loadModel(
+      model.baseDir,
+      model.adapterDir ? { adapter: model.adapterDir, mergeAdapter: true } : {},
+    );
     const identity = {
       name: `${context.run.name}/${model.source}`,
       hash: (await contentHash(model.baseDir)).hash,
@@ -123,17 +129,27 @@ export const evalStage: StageFunction = async (context, io) => {
       let aggregates: Aggregate[];
       let resultsPath: string;
       if (store) {
-        const result = await runEvaluation(request, { backend, onProgress, signal: io.signal }, {
-          outputDir: resultsDir,
-          store,
-          runId: runRowId,
-        });
+        const result = await runEvaluation(
+          request,
+          { backend, onProgress, signal: io.signal },
+          {
+            outputDir: resultsDir,
+            store,
+            runId: runRowId,
+          },
+        );
         aggregates = result.aggregates;
         resultsPath = result.resultsPath;
       } else {
         const outcome = await evaluate(request, { backend, onProgress, signal: io.signal });
         const id = `${model.source}-${suite.name}`;
-        const files = await writeEvaluationFiles(join(resultsDir, id), id, describeEvaluation(request, backend.name), outcome.samples, outcome.aggregates);
+        const files = await writeEvaluationFiles(
+          join(resultsDir, id),
+          id,
+          describeEvaluation(request, backend.name),
+          outcome.samples,
+          outcome.aggregates,
+        );
         aggregates = outcome.aggregates;
         resultsPath = files.resultsPath;
       }
@@ -141,7 +157,18 @@ export const evalStage: StageFunction = async (context, io) => {
       outputs[key] = resultsPath;
       artifacts.push({ name: key, kind: 'report', path: resultsPath });
       for (const a of aggregates) {
-        rows.push({ model: identity.name, source: model.source, suite: suite.name, language: a.language, mode: a.mode, metric: a.metric, value: a.value, ciLow: a.ciLow, ciHigh: a.ciHigh, items: a.items });
+        rows.push({
+          model: identity.name,
+          source: model.source,
+          suite: suite.name,
+          language: a.language,
+          mode: a.mode,
+          metric: a.metric,
+          value: a.value,
+          ciLow: a.ciLow,
+          ciHigh: a.ciHigh,
+          items: a.items,
+        });
         if (a.mode === (modes?.[0] ?? 'robust') && (a.metric === 'pass@1' || a.metric === 'language_consistency'))
           metrics[`${model.source}.${suite.name}.${a.language}.${a.metric}`] = a.value;
       }
@@ -167,16 +194,28 @@ async function loadSuite(context: StageContext, name: string, field: string): Pr
   const dataField = `/spec/data/${dataIndex}/uri`;
   if (name === WORLD_SUITE) {
     const params = source ? syntheticWorldParams(source.uri, dataField) : undefined;
-    if (source && !params) throw new PermanentStageError(dataField, 'the world suite is read from synthetic://world?split=…&count=…');
+    if (source && !params)
+      throw new PermanentStageError(dataField, 'the world suite is read from synthetic://world?split=…&count=…');
     const split = (params?.get('split') ?? 'test-iid') as SplitName;
     if (!(SPLIT_NAMES as readonly string[]).includes(split) || split === 'train')
-      throw new PermanentStageError(dataField, `split ${JSON.stringify(split)} is not a held-out split (${SPLIT_NAMES.filter((s) => s !== 'train').join(', ')})`);
+      throw new PermanentStageError(
+        dataField,
+        `split ${JSON.stringify(split)} is not a held-out split (${SPLIT_NAMES.filter((s) => s !== 'train').join(', ')})`,
+      );
     const count = intParam(params, 'count', 50, dataField);
     const seed = intParam(params, 'seed', context.spec.seed ?? 1, dataField);
     const languages = context.languages.filter((l): l is LanguageCode & WorldLanguage => isWorldLanguage(l));
     if (languages.length !== context.languages.length)
-      throw new PermanentStageError('XREASON_LANGUAGES', `the world suite is written in en, fr, es, de, ja, zh; got ${context.languages.join(', ')}`);
-    const problems = generateProblems({ seed, split, count, languages: [...new Set<WorldLanguage>([...languages, 'en'])] });
+      throw new PermanentStageError(
+        'XREASON_LANGUAGES',
+        `the world suite is written in en, fr, es, de, ja, zh; got ${context.languages.join(', ')}`,
+      );
+    const problems = generateProblems({
+      seed,
+      split,
+      count,
+      languages: [...new Set<WorldLanguage>([...languages, 'en'])],
+    });
     const suiteName = `${WORLD_SUITE}-${split}`;
     const items: BenchmarkItem[] = languages.flatMap((language) =>
       problems.map((problem) => ({
@@ -191,7 +230,10 @@ async function loadSuite(context: StageContext, name: string, field: string): Pr
     return { name: suiteName, version: WORLD_SUITE_VERSION, items };
   }
   if (!suiteRegistry.names().includes(name))
-    throw new PermanentStageError(field, `unknown suite ${JSON.stringify(name)}; known: ${[WORLD_SUITE, ...suiteRegistry.names()].join(', ')}`);
+    throw new PermanentStageError(
+      field,
+      `unknown suite ${JSON.stringify(name)}; known: ${[WORLD_SUITE, ...suiteRegistry.names()].join(', ')}`,
+    );
   return loadBenchmarkSuite(context, name, field);
 }
 
@@ -199,13 +241,15 @@ async function loadSuite(context: StageContext, name: string, field: string): Pr
 export async function loadBenchmarkSuite(context: StageContext, name: string, field: string): Promise<LoadedSuite> {
   const suite = suiteRegistry.get(name);
   const dataIndex = context.spec.data.findIndex((d) => d.name === name);
-  if (dataIndex < 0) throw new PermanentStageError(field, `suite ${name} needs a spec.data entry named ${name} with its directory`);
+  if (dataIndex < 0)
+    throw new PermanentStageError(field, `suite ${name} needs a spec.data entry named ${name} with its directory`);
   const dir = resolveUri(context.spec.data[dataIndex]!.uri, context.artifactRoot, `/spec/data/${dataIndex}/uri`);
   const items: BenchmarkItem[] = [];
   for (const language of context.languages) {
     if (!suite.languages.includes(language)) continue;
     items.push(...(await loadSuiteLanguage(suite, dir, language)));
   }
-  if (items.length === 0) throw new PermanentStageError(field, `suite ${name} has none of the languages ${context.languages.join(', ')}`);
+  if (items.length === 0)
+    throw new PermanentStageError(field, `suite ${name} has none of the languages ${context.languages.join(', ')}`);
   return { name: suite.name, version: suite.version, items };
 }

@@ -9,7 +9,16 @@ import { readUpstreamOutputs } from '../runtime/stage-outputs.js';
 import type { StageFunction } from '../runtime/run-stage-worker.js';
 
 /** Methods that merge task vectors against a base model rather than averaging weights. */
-const NEEDS_BASE = new Set(['task_arithmetic', 'ties', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties', 'della', 'della_linear']);
+const NEEDS_BASE = new Set([
+  'task_arithmetic',
+  'ties',
+  'dare_ties',
+  'dare_linear',
+  'breadcrumbs',
+  'breadcrumbs_ties',
+  'della',
+  'della_linear',
+]);
 
 /**
  * merge: the upstream models (each adapter folded into its base, written to `<outputDir>/inputs/<stage>`)
@@ -46,12 +55,18 @@ export const mergeStage: StageFunction = async (context, io) => {
       const stage = ref.slice('stage:'.length);
       const model = models.find((m) => m.source === stage);
       if (!model)
-        throw new PermanentStageError('/spec/merge/config', `stage:${stage} is not an upstream stage with a model (upstream: ${models.map((m) => m.source).join(', ') || 'none'})`);
+        throw new PermanentStageError(
+          '/spec/merge/config',
+          `stage:${stage} is not an upstream stage with a model (upstream: ${models.map((m) => m.source).join(', ') || 'none'})`,
+        );
       return materialise(model);
     })) as Record<string, unknown>;
   } else {
     if (models.length === 0)
-      throw new PermanentStageError('XREASON_STAGE_INPUTS', 'no upstream stage gives a model or adapter to merge, and spec.merge.config is absent');
+      throw new PermanentStageError(
+        'XREASON_STAGE_INPUTS',
+        'no upstream stage gives a model or adapter to merge, and spec.merge.config is absent',
+      );
     const weight = 1 / models.length;
     const inputs = [];
     for (const model of models) {
@@ -65,7 +80,10 @@ export const mergeStage: StageFunction = async (context, io) => {
       dtype: 'float32',
     };
   }
-  await io.reporter.report('Running', { progress: 0.5, message: `merging ${materialised.size} models (${String(config.merge_method)})` });
+  await io.reporter.report('Running', {
+    progress: 0.5,
+    message: `merging ${materialised.size} models (${String(config.merge_method)})`,
+  });
   const outDir = join(context.outputDir, 'model');
   fs.rmSync(outDir, { recursive: true, force: true }); // a complete merge from an attempt killed before outputs.json
   const result = await runMerge({ config, outDir, randomSeed: context.spec.seed ?? 1 });
@@ -77,12 +95,21 @@ export const mergeStage: StageFunction = async (context, io) => {
       tokenizer: fs.existsSync(join(outDir, 'tokenizer.json')) ? outDir : baseTokenizer,
     },
     artifacts,
-    metrics: { tensors: result.tensorCount, bytes: result.totalBytes, seconds: result.seconds, models: materialised.size },
+    metrics: {
+      tensors: result.tensorCount,
+      bytes: result.totalBytes,
+      seconds: result.seconds,
+      models: materialised.size,
+    },
   };
 };
 
 /** Replaces every `base` / `stage:<name>` string in model positions of a mergekit config. */
-async function resolveReferences(value: unknown, resolve: (ref: string) => Promise<string>, key?: string): Promise<unknown> {
+async function resolveReferences(
+  value: unknown,
+  resolve: (ref: string) => Promise<string>,
+  key?: string,
+): Promise<unknown> {
   if (typeof value === 'string') {
     const modelField = key === 'model' || key === 'base_model' || key === 'source' || key === 'tokenizer_source';
     return modelField && (value === 'base' || value.startsWith('stage:')) ? resolve(value) : value;

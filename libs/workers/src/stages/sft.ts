@@ -21,7 +21,13 @@ type SftSpec = NonNullable<AlignmentRunSpec['sft']>;
 export const CHECKPOINT_INTERVAL_ENV = 'XREASON_CHECKPOINT_INTERVAL';
 export const DEFAULT_CHECKPOINT_INTERVAL = 50;
 /** The LoRA used when spec.sft.lora is absent (PEFT's common defaults). */
-export const DEFAULT_LORA: NonNullable<SftSpec['lora']> = { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj'], rslora: false };
+export const DEFAULT_LORA: NonNullable<SftSpec['lora']> = {
+  r: 8,
+  alpha: 16,
+  dropout: 0,
+  targetModules: ['q_proj', 'v_proj'],
+  rslora: false,
+};
 /** Per step: `{attempt, step, loss, gradNorm, tokens}` — the record a resumed run is checked against. */
 export const TRAIN_LOG_FILE = 'train_log.jsonl';
 export const TRAINING_SUMMARY_FILE = 'training.json';
@@ -87,7 +93,12 @@ export const sftStage: StageFunction = async (context, io) => {
   });
 
   const checkpoint = async (step: number) =>
-    saveCheckpoint(context.outputDir, model, optimizer, { step, totalSteps, attempt: context.attempt, losses: [...losses] });
+    saveCheckpoint(context.outputDir, model, optimizer, {
+      step,
+      totalSteps,
+      attempt: context.attempt,
+      losses: [...losses],
+    });
   for (let step = firstStep; step < totalSteps; step++) {
     if (io.signal.aborted) {
       if (step > firstStep && step % interval !== 0) await checkpoint(step);
@@ -96,11 +107,18 @@ export const sftStage: StageFunction = async (context, io) => {
     const { loss, tokens } = await trainStep(model, sequences, order, step, batchSize, accumulation);
     const gradNorm = optimizer.apply(1 / accumulation);
     losses.push(loss);
-    fs.appendFileSync(logPath, `${JSON.stringify({ attempt: context.attempt, step: step + 1, loss, gradNorm, tokens })}\n`);
+    fs.appendFileSync(
+      logPath,
+      `${JSON.stringify({ attempt: context.attempt, step: step + 1, loss, gradNorm, tokens })}\n`,
+    );
     const done = step + 1;
     if (done % interval === 0 && done < totalSteps) await checkpoint(done);
     if (done % Math.max(1, Math.floor(totalSteps / 20)) === 0 || done === totalSteps)
-      await io.reporter.report('Running', { progress: done / totalSteps, message: `step ${done}/${totalSteps} loss ${loss.toFixed(4)}`, metrics: { loss, step: done } });
+      await io.reporter.report('Running', {
+        progress: done / totalSteps,
+        message: `step ${done}/${totalSteps} loss ${loss.toFixed(4)}`,
+        metrics: { loss, step: done },
+      });
   }
 
   const adapterDir = join(context.outputDir, 'adapter');
@@ -130,7 +148,12 @@ export const sftStage: StageFunction = async (context, io) => {
   return {
     outputs,
     artifacts,
-    metrics: { firstLoss: summary.firstLoss, lastLoss: summary.lastLoss, steps: totalSteps, resumedFromStep: firstStep },
+    metrics: {
+      firstLoss: summary.firstLoss,
+      lastLoss: summary.lastLoss,
+      steps: totalSteps,
+      resumedFromStep: firstStep,
+    },
   };
 };
 
@@ -145,7 +168,10 @@ async function startingModel(
 ): Promise<{ baseDir: string; materialised: boolean }> {
   const models = upstreamModels(context, upstream);
   if (models.length > 1)
-    throw new PermanentStageError('XREASON_STAGE_INPUTS', `an sft stage trains one model; upstream stages give ${models.length}`);
+    throw new PermanentStageError(
+      'XREASON_STAGE_INPUTS',
+      `an sft stage trains one model; upstream stages give ${models.length}`,
+    );
   const start: ModelInput = models[0] ?? specBaseModel(context);
   if (!start.adapterDir) return { baseDir: start.baseDir, materialised: false };
   const dir = join(context.outputDir, 'base-model');
@@ -173,7 +199,8 @@ function trainingSequences(
         return dir;
       });
   for (const dir of dirs) sequences.push(...readTrainSequences(dir, maxLength));
-  if (sequences.length === 0) throw new PermanentStageError('XREASON_STAGE_INPUTS', `the ${recipe} dataset has no training sequences`);
+  if (sequences.length === 0)
+    throw new PermanentStageError('XREASON_STAGE_INPUTS', `the ${recipe} dataset has no training sequences`);
   return sequences;
 }
 

@@ -1,16 +1,18 @@
 import type { StageKind } from '@xreason/contracts';
 import type { StageFunction } from '../runtime/run-stage-worker.js';
+import { grpoStage } from './grpo.js';
 import { sftStage } from './sft.js';
 import { notYetAvailable } from './unsupported.js';
 
 /**
- * The trainer runs every training kind (STAGE_SERVICES). `grpo` comes from the GRPO loop
- * (`runGrpoStage` of @xreason/grpo) once it exists; until then it fails permanently with that message.
+ * The trainer runs every training kind (STAGE_SERVICES): SFT, and GRPO through the asynchronous loop
+ * of @xreason/grpo. MindMerger's mapping stage and mid-align's contrastive stage fail permanently with
+ * the reason until they exist.
  */
-export function trainerStages(grpo?: StageFunction): Partial<Record<StageKind, StageFunction>> {
+export function trainerStages(grpo: StageFunction = grpoStage): Partial<Record<StageKind, StageFunction>> {
   return {
     sft: sftStage,
-    grpo: grpo ?? notYetAvailable('grpo', 'the GRPO loop (@xreason/grpo runGrpoStage) is not wired into the trainer yet'),
+    grpo,
     mapping: notYetAvailable('mapping', 'MindMerger needs an encoder model (a later issue)'),
     contrastive: notYetAvailable('contrastive', 'mid-align contrastive training is not implemented in the trainer yet'),
   };

@@ -7,6 +7,9 @@ import type { StageFunction } from '../runtime/run-stage-worker.js';
  */
 export function notYetAvailable(kind: string, detail: string): StageFunction {
   return async () => {
-    throw new PermanentStageError('XREASON_STAGE_KIND', `stage kind ${JSON.stringify(kind)} is not available yet: ${detail}`);
+    throw new PermanentStageError(
+      'XREASON_STAGE_KIND',
+      `stage kind ${JSON.stringify(kind)} is not available yet: ${detail}`,
+    );
   };
 }

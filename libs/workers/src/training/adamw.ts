@@ -35,7 +35,10 @@ export class LoraAdamW {
     private readonly model: EngineModel,
     private readonly settings: AdamWSettings,
   ) {
-    this.names = model.tensorNames().filter((n) => n.includes('.lora_')).sort();
+    this.names = model
+      .tensorNames()
+      .filter((n) => n.includes('.lora_'))
+      .sort();
     if (this.names.length === 0) throw new Error('LoraAdamW: the model holds no LoRA factors');
     for (const name of this.names) {
       const size = model.getTensor(name).length;
@@ -69,7 +72,7 @@ export class LoraAdamW {
         const gi = g[i]! * scale;
         m[i] = beta1 * m[i]! + (1 - beta1) * gi;
         v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
-        w[i] = w[i]! - lr * ((m[i]! / c1) / (Math.sqrt(v[i]! / c2) + eps) + weightDecay * w[i]!);
+        w[i] = w[i]! - lr * (m[i]! / c1 / (Math.sqrt(v[i]! / c2) + eps) + weightDecay * w[i]!);
       }
       this.model.setTensor(name, w);
     });

@@ -18,7 +18,11 @@ function dataset(rows: { tokens: number[]; mask: number[] }[], L: number): strin
   writeFileSync(join(dir, 'shards/shard-00000.mask.u8'), mask);
   writeFileSync(
     join(dir, 'shards/manifest.json'),
-    JSON.stringify({ format: 'xreason-tokens-v1', sequenceLength: L, shards: [{ tokens: 'shard-00000.tokens.u32', lossMask: 'shard-00000.mask.u8', sequences: rows.length }] }),
+    JSON.stringify({
+      format: 'xreason-tokens-v1',
+      sequenceLength: L,
+      shards: [{ tokens: 'shard-00000.tokens.u32', lossMask: 'shard-00000.mask.u8', sequences: rows.length }],
+    }),
   );
   dirs.push(dir);
   return dir;

@@ -18,7 +18,9 @@ export function readTrainSequences(datasetDir: string, maxLength = Number.POSITI
   try {
     manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as ShardManifest;
   } catch (cause) {
-    throw new PermanentStageError(manifestPath, `cannot read the shard manifest (${(cause as Error).message})`, { cause });
+    throw new PermanentStageError(manifestPath, `cannot read the shard manifest (${(cause as Error).message})`, {
+      cause,
+    });
   }
   if (manifest.format !== 'xreason-tokens-v1')
     throw new PermanentStageError(manifestPath, `format ${JSON.stringify(manifest.format)} is not xreason-tokens-v1`);
@@ -28,7 +30,10 @@ export function readTrainSequences(datasetDir: string, maxLength = Number.POSITI
     const tokenBytes = fs.readFileSync(join(shardsDir, shard.tokens));
     const mask = fs.readFileSync(join(shardsDir, shard.lossMask));
     if (tokenBytes.length !== shard.sequences * L * 4 || mask.length !== shard.sequences * L)
-      throw new PermanentStageError(join(shardsDir, shard.tokens), `size does not match ${shard.sequences} rows of ${L} tokens`);
+      throw new PermanentStageError(
+        join(shardsDir, shard.tokens),
+        `size does not match ${shard.sequences} rows of ${L} tokens`,
+      );
     const tokens = new Uint32Array(tokenBytes.buffer, tokenBytes.byteOffset, tokenBytes.length / 4);
     for (let row = 0; row < shard.sequences; row++) {
       const offset = row * L;
