@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type AlignmentRunStatus, type LanguageCode, STAGE_OUTPUTS_FILE, isLanguageCode, stageOutputDir } from '@xreason/contracts';
+import {
+  type AlignmentRunStatus,
+  type LanguageCode,
+  STAGE_OUTPUTS_FILE,
+  isLanguageCode,
+  stageOutputDir,
+} from '@xreason/contracts';
 import { WORLD_LANGUAGES, type WorldLanguage } from '@xreason/datasets';
 import { ApiClient } from '../api-client.js';
 import { type CliCommand, UserError } from '../cli-command.js';
@@ -42,7 +48,11 @@ export const demoCommand: CliCommand = {
       .description(
         'the whole pipeline on one machine: local platform, a tiny model, budget-alignment (data → SFT → GRPO → merge → eval), results',
       )
-      .option('--state-dir <dir>', 'local state (database, broker log, artifacts, logs)', process.env.XREASON_STATE_DIR ?? '.xreason')
+      .option(
+        '--state-dir <dir>',
+        'local state (database, broker log, artifacts, logs)',
+        process.env.XREASON_STATE_DIR ?? '.xreason',
+      )
       .option('--languages <codes>', `languages to align (of ${WORLD_LANGUAGES.join(', ')})`, 'ja,fr,es')
       .option('--problems <n>', 'SFT problems per language', '120')
       .option('--epochs <n>', 'SFT epochs', '3')
@@ -52,14 +62,25 @@ export const demoCommand: CliCommand = {
       .option('--keep-running', 'leave the platform up afterwards (inspect with xreason run status)')
       .action(async (options: DemoOptions) => {
         const languages = options.languages.split(',').map((l) => l.trim());
-        const notInWorld = languages.filter((l) => !isLanguageCode(l) || !(WORLD_LANGUAGES as readonly string[]).includes(l));
-        if (notInWorld.length > 0) throw new UserError(`--languages: the synthetic world has no ${notInWorld.join(', ')} (it has ${WORLD_LANGUAGES.join(', ')})`);
+        const notInWorld = languages.filter(
+          (l) => !isLanguageCode(l) || !(WORLD_LANGUAGES as readonly string[]).includes(l),
+        );
+        if (notInWorld.length > 0)
+          throw new UserError(
+            `--languages: the synthetic world has no ${notInWorld.join(', ')} (it has ${WORLD_LANGUAGES.join(', ')})`,
+          );
         const seed = parsePositiveInteger('--seed', options.seed);
         const stateDir = resolve(options.stateDir);
         const log = (message: string) => console.error(`  · ${message}`);
 
-        log('preparing the tiny base model (Qwen2-style, ~0.3M parameters, BPE tokenizer trained on the synthetic world)');
-        const base = await ensureDemoBaseModel({ dir: join(stateDir, 'demo', 'base-model'), languages: languages as WorldLanguage[], seed });
+        log(
+          'preparing the tiny base model (Qwen2-style, ~0.3M parameters, BPE tokenizer trained on the synthetic world)',
+        );
+        const base = await ensureDemoBaseModel({
+          dir: join(stateDir, 'demo', 'base-model'),
+          languages: languages as WorldLanguage[],
+          seed,
+        });
         log(base.created ? `base model written to ${base.dir}` : `reusing the base model in ${base.dir}`);
 
         const platform = await LocalPlatform.start({
@@ -86,12 +107,23 @@ export const demoCommand: CliCommand = {
           log(`submitted AlignmentRun ${name} (budget-alignment: ${languages.join(', ')})`);
           const status = await follow(client, name, parsePositiveInteger('--timeout', options.timeout) * 60_000);
           if (status.phase !== 'Succeeded') {
-            const failed = status.stages.filter((s) => s.phase === 'Failed').map((s) => `${s.name}: ${s.message ?? 'failed'}`);
-            throw new UserError(`run ${name} ${status.phase}${failed.length ? `\n  ${failed.join('\n  ')}` : ''}\n  logs: xreason run logs ${name} --state-dir ${options.stateDir}`);
+            const failed = status.stages
+              .filter((s) => s.phase === 'Failed')
+              .map((s) => `${s.name}: ${s.message ?? 'failed'}`);
+            throw new UserError(
+              `run ${name} ${status.phase}${failed.length ? `\n  ${failed.join('\n  ')}` : ''}\n  logs: xreason run logs ${name} --state-dir ${options.stateDir}`,
+            );
           }
           const evalStage = status.stages.find((s) => s.kind === 'eval');
           console.log(`\nrun ${name} succeeded: ${status.stages.length} stages`);
-          if (evalStage) console.log(renderSummary(readSummary(stageOutputDir(join(stateDir, 'artifacts'), { namespace: 'default', name }, evalStage.name))));
+          if (evalStage)
+            console.log(
+              renderSummary(
+                readSummary(
+                  stageOutputDir(join(stateDir, 'artifacts'), { namespace: 'default', name }, evalStage.name),
+                ),
+              ),
+            );
           console.log(`\nartifacts: ${join(stateDir, 'artifacts', 'default', name)}`);
           if (options.keepRunning) {
             console.error(`\nthe platform is still up (operator ${platform.operatorUrl}); Ctrl-C stops it`);
@@ -122,10 +154,16 @@ async function follow(client: ApiClient, name: string, timeoutMs: number): Promi
       if (stage.phase === 'Pending') continue;
       const elapsed = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
       const attempt = stage.attempts > 1 ? ` (attempt ${stage.attempts})` : '';
-      console.error(`  [${elapsed}s] ${stage.name.padEnd(14)} ${stage.phase}${attempt}${stage.phase === 'Failed' && stage.message ? `: ${stage.message}` : ''}`);
+      console.error(
+        `  [${elapsed}s] ${stage.name.padEnd(14)} ${stage.phase}${attempt}${stage.phase === 'Failed' && stage.message ? `: ${stage.message}` : ''}`,
+      );
     }
-    if (status && (status.phase === 'Succeeded' || status.phase === 'Failed' || status.phase === 'Cancelled')) return status;
-    if (Date.now() > deadline) throw new UserError(`run ${name} did not finish within the timeout; it keeps its state (xreason run status ${name})`);
+    if (status && (status.phase === 'Succeeded' || status.phase === 'Failed' || status.phase === 'Cancelled'))
+      return status;
+    if (Date.now() > deadline)
+      throw new UserError(
+        `run ${name} did not finish within the timeout; it keeps its state (xreason run status ${name})`,
+      );
     await new Promise((r) => setTimeout(r, 1_000));
   }
 }
@@ -135,7 +173,8 @@ function readSummary(evalDir: string): SummaryRow[] {
   if (!existsSync(outputsFile)) return [];
   const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, string>;
   const summary = outputs.summary;
-  return summary && existsSync(summary) ? (JSON.parse(readFileSync(summary, 'utf8')) as SummaryRow[]) : [];
+  if (!summary || !existsSync(summary)) return [];
+  return (JSON.parse(readFileSync(summary, 'utf8')) as { rows: SummaryRow[] }).rows;
 }
 
 /** Per model and language: accuracy (pass@1) next to the share of samples that reasoned in the language. */
@@ -146,13 +185,18 @@ function renderSummary(rows: SummaryRow[]): string {
   const models = [...new Set(rows.map((r) => r.source))];
   const languages = [...new Set(rows.map((r) => r.language))];
   const suite = rows[0]?.suite ?? '';
-  const lines = [`\nevaluation on ${suite} (held-out problems), robust scoring:`, `  ${'model'.padEnd(14)} ${'lang'.padEnd(5)} ${'pass@1'.padStart(7)} ${'consistent'.padStart(11)} ${'items'.padStart(6)}`];
+  const lines = [
+    `\nevaluation on ${suite} (held-out problems), robust scoring:`,
+    `  ${'model'.padEnd(14)} ${'lang'.padEnd(5)} ${'pass@1'.padStart(7)} ${'consistent'.padStart(11)} ${'items'.padStart(6)}`,
+  ];
   const format = (row: SummaryRow | undefined) => (row ? row.value.toFixed(2) : '-');
   for (const model of models) {
     for (const language of languages) {
       const pass = pick(model, language, 'pass@1');
       const consistency = pick(model, language, 'language_consistency');
-      lines.push(`  ${model.padEnd(14)} ${language.padEnd(5)} ${format(pass).padStart(7)} ${format(consistency).padStart(11)} ${String(pass?.items ?? consistency?.items ?? '').padStart(6)}`);
+      lines.push(
+        `  ${model.padEnd(14)} ${language.padEnd(5)} ${format(pass).padStart(7)} ${format(consistency).padStart(11)} ${String(pass?.items ?? consistency?.items ?? '').padStart(6)}`,
+      );
     }
   }
   return lines.join('\n');

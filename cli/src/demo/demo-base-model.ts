@@ -21,7 +21,9 @@ export async function ensureDemoBaseModel(options: DemoBaseModelOptions): Promis
     return { dir: options.dir, created: false };
   }
   rmSync(options.dir, { recursive: true, force: true }); // an interrupted earlier build
-  const examples = recipeRegistry.get('budget-sft').build({ languages: options.languages, seed: options.seed, count: 200 });
+  const examples = recipeRegistry
+    .get('budget-sft')
+    .build({ languages: options.languages, seed: options.seed, count: 200 });
   const tokenizer = await trainByteLevelBpe(
     examples.map((e) => `${e.prompt}${e.completion}`),
     { vocabSize: 1024 },

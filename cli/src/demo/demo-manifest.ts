@@ -29,7 +29,10 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
       languages: [...options.languages],
       data: [
         { name: 'budget-sft', uri: `synthetic://world?count=${options.problems}&seed=${options.seed}` },
-        { name: 'grpo-prompts', uri: `synthetic://world?count=${Math.max(16, Math.round(options.problems / 4))}&seed=${options.seed + 1}` },
+        {
+          name: 'grpo-prompts',
+          uri: `synthetic://world?count=${Math.max(16, Math.round(options.problems / 4))}&seed=${options.seed + 1}`,
+        },
         { name: 'world', uri: 'synthetic://world?split=test-iid&count=16' },
       ],
       sft: { epochs: options.sftEpochs, learningRate: 3e-3, batchSize: 8, maxSequenceLength: 256, lora },

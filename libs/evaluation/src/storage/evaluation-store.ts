@@ -48,13 +48,13 @@ export class EvaluationStore {
           cacheKey: s.cache_key,
           task: s.task,
           gold: s.gold,
-          prompt: s.prompt as unknown as Record<string, unknown>,
-          completion: s.completion,
+          prompt: withoutNul(s.prompt) as unknown as Record<string, unknown>,
+          completion: withoutNul(s.completion),
           tokenIds: s.token_ids,
           logprobs: s.logprobs,
           finishReason: s.finish_reason,
           completionTokens: s.completion_tokens,
-          scores: s.scores as Record<string, unknown>,
+          scores: withoutNul(s.scores) as Record<string, unknown>,
         })) as never,
       );
     }
@@ -228,4 +228,15 @@ export class EvaluationStore {
       },
     };
   }
+}
+
+/**
+ * Postgres text and jsonb cannot hold U+0000, which an untrained model happily samples. Stored rows get
+ * U+FFFD in its place (the samples JSONL files keep the exact text); every other character is kept.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
 }

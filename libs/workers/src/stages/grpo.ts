@@ -28,7 +28,10 @@ export const grpoStage: StageFunction = async (context, io) => {
   if (brokers.length === 0) throw new PermanentStageError('KAFKA_BROKERS', 'GRPO runs over Kafka: set the brokers');
   try {
     const result = await runGrpoStage({
-      runId: context.run.uid,
+      // One loop per stage: a run's per-language GRPO stages run side by side, and the loop's Kafka
+      // consumer groups and message filter are keyed by this id — shared, they would split each
+      // other's partitions and stall.
+      runId: `${context.run.uid}.${context.stage}`,
       baseModelDir: base,
       sftAdapterDir: adapter,
       outputDir: context.outputDir,
