@@ -8,6 +8,7 @@ import {
   stageOutputDir,
 } from '@xreason/contracts';
 import { WORLD_LANGUAGES, type WorldLanguage } from '@xreason/datasets';
+import type { EvalSummaryRow } from '@xreason/workers';
 import { ApiClient } from '../api-client.js';
 import { type CliCommand, UserError } from '../cli-command.js';
 import { ensureDemoBaseModel } from '../demo/demo-base-model.js';
@@ -25,19 +26,6 @@ interface DemoOptions {
   seed: string;
   timeout: string;
   keepRunning?: boolean;
-}
-
-interface SummaryRow {
-  model: string;
-  source: string;
-  suite: string;
-  language: string;
-  mode: string;
-  metric: string;
-  value: number;
-  ciLow: number;
-  ciHigh: number;
-  items: number;
 }
 
 export const demoCommand: CliCommand = {
@@ -168,17 +156,17 @@ async function follow(client: ApiClient, name: string, timeoutMs: number): Promi
   }
 }
 
-function readSummary(evalDir: string): SummaryRow[] {
+function readSummary(evalDir: string): EvalSummaryRow[] {
   const outputsFile = join(evalDir, STAGE_OUTPUTS_FILE);
   if (!existsSync(outputsFile)) return [];
   const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, string>;
   const summary = outputs.summary;
   if (!summary || !existsSync(summary)) return [];
-  return (JSON.parse(readFileSync(summary, 'utf8')) as { rows: SummaryRow[] }).rows;
+  return (JSON.parse(readFileSync(summary, 'utf8')) as { rows: EvalSummaryRow[] }).rows;
 }
 
 /** Per model and language: accuracy (pass@1) next to the share of samples that reasoned in the language. */
-function renderSummary(rows: SummaryRow[]): string {
+function renderSummary(rows: EvalSummaryRow[]): string {
   if (rows.length === 0) return '(no evaluation summary was written)';
   const pick = (model: string, language: string, metric: string) =>
     rows.find((r) => r.source === model && r.language === language && r.metric === metric);
@@ -189,7 +177,7 @@ function renderSummary(rows: SummaryRow[]): string {
     `\nevaluation on ${suite} (held-out problems), robust scoring:`,
     `  ${'model'.padEnd(14)} ${'lang'.padEnd(5)} ${'pass@1'.padStart(7)} ${'consistent'.padStart(11)} ${'items'.padStart(6)}`,
   ];
-  const format = (row: SummaryRow | undefined) => (row ? row.value.toFixed(2) : '-');
+  const format = (row: EvalSummaryRow | undefined) => (row ? row.value.toFixed(2) : '-');
   for (const model of models) {
     for (const language of languages) {
       const pass = pick(model, language, 'pass@1');

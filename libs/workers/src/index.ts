@@ -18,6 +18,7 @@ export {
 } from './runtime/stage-reporter.js';
 export {
   runStageWorker,
+  stageWorkerMain,
   type StageFunction,
   type StageIO,
   type StageResult,

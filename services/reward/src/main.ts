@@ -11,5 +11,7 @@ try {
   process.exit(STAGE_EXIT_CODES.succeeded);
 } catch (error) {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(error instanceof GrpoStageError && error.permanent ? STAGE_EXIT_CODES.permanentFailure : STAGE_EXIT_CODES.failed);
+  process.exit(
+    error instanceof GrpoStageError && error.permanent ? STAGE_EXIT_CODES.permanentFailure : STAGE_EXIT_CODES.failed,
+  );
 }

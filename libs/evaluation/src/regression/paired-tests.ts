@@ -1,3 +1,5 @@
+import { seededRandom } from '@xreason/contracts';
+
 /**
  * One-sided paired tests of "current is worse than reference" over items. Items are the unit: the
  * same item answered by both models pairs their results, which removes the between-item variance
@@ -29,17 +31,8 @@ export function exactMcNemar(worse: number, better: number): number {
   return Math.min(1, Math.exp(max) * terms.reduce((s, t) => s + Math.exp(t - max), 0));
 }
 
-/** mulberry32, for reproducible Monte Carlo p-values. */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so Monte Carlo draws reproduce. */
+const uniform = seededRandom;
 
 /** Above this many non-zero differences the 2^m sign assignments are sampled rather than enumerated. */
 const EXACT_LIMIT = 16;

@@ -1,4 +1,4 @@
-import type { LanguageCode } from '@xreason/contracts';
+import { type LanguageCode, seededRandom } from '@xreason/contracts';
 import {
   generateProblems,
   problemText,
@@ -41,16 +41,7 @@ export function worldSuite(
   return { items, problems: new Map(problems.map((p) => [p.id, p])) };
 }
 
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const uniform = seededRandom;
 
 export interface WorldModelOptions {
   problems: Map<string, WorldProblem>;

@@ -162,3 +162,31 @@ export async function runStageWorker(options: StageWorkerOptions): Promise<numbe
     await telemetry.shutdown();
   }
 }
+
+/**
+ * A stage-worker service's whole `main`: `node dist/main.js stage` runs the one stage its environment
+ * describes (STAGE_WORKER_ENV) and exits with the verdict (STAGE_EXIT_CODES); any other argument is a
+ * usage error (64). Exits explicitly: the engine's thread pool and client sockets must not keep a
+ * finished worker alive. (A long-running mode taking StageCommands from Kafka comes later.)
+ */
+export function stageWorkerMain(
+  options: Omit<StageWorkerOptions, 'env'>,
+  argv: readonly string[] = process.argv,
+): void {
+  const run = async (): Promise<number> => {
+    if (argv[2] !== 'stage') {
+      console.error(
+        `usage: node dist/main.js stage   (the ${options.service} stage worker; its stage comes from XREASON_* variables)`,
+      );
+      return STAGE_EXIT_CODES.permanentFailure;
+    }
+    return runStageWorker(options);
+  };
+  run().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exit(STAGE_EXIT_CODES.failed);
+    },
+  );
+}
