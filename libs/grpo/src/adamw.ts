@@ -73,7 +73,11 @@ export class AdamW {
 
   /** Moments and step count as one safetensors file (`__step__` holds t). */
   async save(path: string): Promise<void> {
-    const entry = (values: Float32Array): TensorInput => ({ dtype: 'F32', shape: [values.length], data: float32ToBytes('F32', values) });
+    const entry = (values: Float32Array): TensorInput => ({
+      dtype: 'F32',
+      shape: [values.length],
+      data: float32ToBytes('F32', values),
+    });
     const tensors: [string, TensorInput][] = this.names.flatMap((name) => [
       [`${name}.exp_avg`, entry(this.m.get(name) as Float32Array)] as [string, TensorInput],
       [`${name}.exp_avg_sq`, entry(this.v.get(name) as Float32Array)] as [string, TensorInput],
@@ -86,10 +90,15 @@ export class AdamW {
     const file = await SafetensorsFile.open(path);
     try {
       for (const name of this.names) {
-        for (const [suffix, target] of [['exp_avg', this.m], ['exp_avg_sq', this.v]] as const) {
+        for (const [suffix, target] of [
+          ['exp_avg', this.m],
+          ['exp_avg_sq', this.v],
+        ] as const) {
           const values = await file.readAsFloat32(`${name}.${suffix}`);
           if (values.length !== target.get(name)!.length)
-            throw new Error(`${path}: ${name}.${suffix} has ${values.length} values, the tensor ${target.get(name)!.length}`);
+            throw new Error(
+              `${path}: ${name}.${suffix} has ${values.length} values, the tensor ${target.get(name)!.length}`,
+            );
           target.set(name, values);
         }
       }

@@ -78,7 +78,14 @@ export interface StepRecord {
   step: number;
   fromVersion: number;
   version: number;
-  groups: { messageId: string; promptId: string; policyVersion: number; lag: number; zeroVariance: boolean; meanReward: number }[];
+  groups: {
+    messageId: string;
+    promptId: string;
+    policyVersion: number;
+    lag: number;
+    zeroVariance: boolean;
+    meanReward: number;
+  }[];
   dropped: { messageId: string; policyVersion: number; reason: 'stale' | 'not-in-lineage' }[];
   meanReward: number;
   policyLoss: number;
@@ -115,13 +122,16 @@ export async function runGrpoStage(context: GrpoStageContext): Promise<GrpoStage
   if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1)
     throw new GrpoStageError(`checkpointEvery must be a positive integer, got ${checkpointEvery}`, { permanent: true });
   if (!existsSync(join(context.sftAdapterDir, ADAPTER_CONFIG_FILE)))
-    throw new GrpoStageError(`the SFT adapter ${context.sftAdapterDir} has no ${ADAPTER_CONFIG_FILE}`, { permanent: true });
+    throw new GrpoStageError(`the SFT adapter ${context.sftAdapterDir} has no ${ADAPTER_CONFIG_FILE}`, {
+      permanent: true,
+    });
   const tokenizerDir = context.tokenizerDir ?? context.baseModelDir;
   if (!existsSync(join(tokenizerDir, 'tokenizer.json')))
     throw new GrpoStageError(`no tokenizer.json in ${tokenizerDir}`, { permanent: true });
 
   mkdirSync(layout.root, { recursive: true });
-  const prompts = context.prompts ?? buildPromptSet(context.languages, seed, context.promptCount ?? DEFAULT_PROMPT_COUNT);
+  const prompts =
+    context.prompts ?? buildPromptSet(context.languages, seed, context.promptCount ?? DEFAULT_PROMPT_COUNT);
   checkPromptSet(prompts);
   writeFileSync(layout.prompts, prompts.map((p) => JSON.stringify(p)).join('\n') + '\n');
   const manifest: GrpoRunManifest = {
@@ -135,13 +145,23 @@ export async function runGrpoStage(context: GrpoStageContext): Promise<GrpoStage
   writeRunManifest(layout.manifest, manifest);
 
   const model = await loadModel(context.baseModelDir, { adapter: context.sftAdapterDir });
-  const reference = settings.klCoefficient > 0 ? await loadModel(context.baseModelDir, { adapter: context.sftAdapterDir }) : undefined;
+  const reference =
+    settings.klCoefficient > 0 ? await loadModel(context.baseModelDir, { adapter: context.sftAdapterDir }) : undefined;
   const optimizer = new AdamW(model, AdamW.loraNames(model));
   const restored = await restoreCheckpoint(layout, model, optimizer);
-  const state: TrainerState = restored ?? { step: 0, version: -1, lineage: [], usedMessageIds: [], consumedOffsets: {} };
+  const state: TrainerState = restored ?? {
+    step: 0,
+    version: -1,
+    lineage: [],
+    usedMessageIds: [],
+    consumedOffsets: {},
+  };
   const resumedFromStep = state.step;
   // Groups used by steps of a killed attempt after its checkpoint are spent too: none is used twice.
-  const used = new Set([...state.usedMessageIds, ...readJsonl<StepRecord>(layout.steps).flatMap((s) => s.groups.map((g) => g.messageId))]);
+  const used = new Set([
+    ...state.usedMessageIds,
+    ...readJsonl<StepRecord>(layout.steps).flatMap((s) => s.groups.map((g) => g.messageId)),
+  ]);
 
   const bus = await Bus.connect(context.bus);
   const workers: { rollout?: RolloutWorker; reward?: RewardWorker } = {};
@@ -255,11 +275,19 @@ export async function runGrpoStage(context: GrpoStageContext): Promise<GrpoStage
         taken.push({ queued, record: readLine<ScoredRecord>(parseLineRef(message.payload.rolloutsRef)), lag });
       }
 
-      const result = await trainStep(model, reference, optimizer, settings, taken.map((t) => t.record), context.signal);
+      const result = await trainStep(
+        model,
+        reference,
+        optimizer,
+        settings,
+        taken.map((t) => t.record),
+        context.signal,
+      );
       state.step += 1;
       for (const { queued } of taken) {
         const key = String(queued.partition);
-        if (BigInt(queued.offset) > BigInt(state.consumedOffsets[key] ?? '-1')) state.consumedOffsets[key] = queued.offset;
+        if (BigInt(queued.offset) > BigInt(state.consumedOffsets[key] ?? '-1'))
+          state.consumedOffsets[key] = queued.offset;
         state.usedMessageIds.push(queued.message.messageId);
       }
       await publish(state.step, false);
@@ -366,7 +394,14 @@ async function trainStep(
     });
   }
   if (sequences.length === 0) return { policyLoss: 0, clipFraction: 0, kl: 0, gradNorm: 0, tokens: 0 };
-  const refLogprobs = reference ? (await reference.tokenLogprobs(sequences.map((s) => s.ids), { signal })).logprobs : undefined;
+  const refLogprobs = reference
+    ? (
+        await reference.tokenLogprobs(
+          sequences.map((s) => s.ids),
+          { signal },
+        )
+      ).logprobs
+    : undefined;
   model.zeroGrad();
   const result = await model.train(
     sequences,
@@ -384,5 +419,11 @@ async function trainStep(
     signal ? { signal } : {},
   );
   const gradNorm = optimizer.step({ lr: settings.learningRate, maxGradNorm: settings.maxGradNorm });
-  return { policyLoss: result.policy, clipFraction: result.clipFraction, kl: result.kl, gradNorm, tokens: result.tokens };
+  return {
+    policyLoss: result.policy,
+    clipFraction: result.clipFraction,
+    kl: result.kl,
+    gradNorm,
+    tokens: result.tokens,
+  };
 }

@@ -38,7 +38,10 @@ describe('promptsForBatch', () => {
     [1, 0, 1, ['p3', 'p4', 'p0']],
     [1, 0, 2, ['p3', 'p0']],
     [1, 1, 2, ['p4']],
-  ])('batch %i, worker %i of %i takes its share of a window sliding over the prompt set', (batch, worker, workers, ids) => {
-    expect(promptsForBatch(prompts, batch, 3, worker, workers).map((p) => p.id)).toEqual(ids);
-  });
+  ])(
+    'batch %i, worker %i of %i takes its share of a window sliding over the prompt set',
+    (batch, worker, workers, ids) => {
+      expect(promptsForBatch(prompts, batch, 3, worker, workers).map((p) => p.id)).toEqual(ids);
+    },
+  );
 });

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 /** A byte range of a JSONL file: what `ScoredGroup.rolloutsRef` points at (`<path>#bytes=<start>-<end>`). */
@@ -63,7 +73,8 @@ export function readLine<T>(ref: LineRef): T {
   try {
     const buffer = Buffer.alloc(ref.end - ref.start);
     const read = readSync(fd, buffer, 0, buffer.length, ref.start);
-    if (read !== buffer.length) throw new Error(`${ref.path}: bytes ${ref.start}-${ref.end} are past the end of the file`);
+    if (read !== buffer.length)
+      throw new Error(`${ref.path}: bytes ${ref.start}-${ref.end} are past the end of the file`);
     return JSON.parse(buffer.toString('utf8')) as T;
   } finally {
     closeSync(fd);

@@ -7,7 +7,9 @@ import { SafetensorsFile } from '@xreason/safetensors';
 
 /** sha256 of the adapter's weights file: PolicyVersion.contentHash, so a worker can tell a republished version from a new one. */
 export function adapterContentHash(adapterDir: string): string {
-  return createHash('sha256').update(readFileSync(join(adapterDir, ADAPTER_WEIGHTS_FILE))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(join(adapterDir, ADAPTER_WEIGHTS_FILE)))
+    .digest('hex');
 }
 
 /**

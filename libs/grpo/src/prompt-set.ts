@@ -35,7 +35,8 @@ export function checkPromptSet(prompts: readonly GrpoPrompt[]): void {
   const ids = new Set<string>();
   prompts.forEach((p, i) => {
     if (!p.id) throw new GrpoStageError(`prompts[${i}].id is empty`, { permanent: true });
-    if (ids.has(p.id)) throw new GrpoStageError(`prompts[${i}].id ${JSON.stringify(p.id)} repeats`, { permanent: true });
+    if (ids.has(p.id))
+      throw new GrpoStageError(`prompts[${i}].id ${JSON.stringify(p.id)} repeats`, { permanent: true });
     ids.add(p.id);
     if (!isLanguageCode(p.language))
       throw new GrpoStageError(`prompts[${i}].language ${JSON.stringify(p.language)} is not a language code`, {

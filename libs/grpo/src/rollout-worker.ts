@@ -135,7 +135,9 @@ export async function startRolloutWorker(options: RolloutWorkerOptions): Promise
     const encoded = await Promise.all(share.map(encodePrompt));
     const inputs = encoded.flatMap((ids) => Array.from({ length: G }, () => ids));
     // Reproducible per (run seed, batch, version); distinct across batches so groups are not repeats.
-    const seed = Math.floor(seededRandom((manifest.seed * 1_000_003 + k * 7919 + policy.version * 31) >>> 0)() * 2 ** 31);
+    const seed = Math.floor(
+      seededRandom((manifest.seed * 1_000_003 + k * 7919 + policy.version * 31) >>> 0)() * 2 ** 31,
+    );
     const generated = await model.generate(inputs, {
       maxNewTokens: settings.maxNewTokens,
       temperature: settings.temperature,
@@ -191,4 +193,3 @@ export async function startRolloutWorker(options: RolloutWorkerOptions): Promise
     },
   };
 }
-

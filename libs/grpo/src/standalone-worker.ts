@@ -75,4 +75,3 @@ export async function runStandaloneWorker(role: GrpoWorkerRole, env: NodeJS.Proc
     await bus.close().catch(() => undefined);
   });
 }
-
