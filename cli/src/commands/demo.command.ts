@@ -10,6 +10,7 @@ import {
 import { WORLD_LANGUAGES, type WorldLanguage } from '@xreason/datasets';
 import type { EvalSummaryRow } from '@xreason/workers';
 import { ApiClient } from '../api-client.js';
+import { renderEvalSummary } from '../eval-summary.js';
 import { type CliCommand, UserError } from '../cli-command.js';
 import { ensureDemoBaseModel } from '../demo/demo-base-model.js';
 import { demoRunManifest } from '../demo/demo-manifest.js';
@@ -106,7 +107,7 @@ export const demoCommand: CliCommand = {
           console.log(`\nrun ${name} succeeded: ${status.stages.length} stages`);
           if (evalStage)
             console.log(
-              renderSummary(
+              renderEvalSummary(
                 readSummary(
                   stageOutputDir(join(stateDir, 'artifacts'), { namespace: 'default', name }, evalStage.name),
                 ),
@@ -163,29 +164,4 @@ function readSummary(evalDir: string): EvalSummaryRow[] {
   const summary = outputs.summary;
   if (!summary || !existsSync(summary)) return [];
   return (JSON.parse(readFileSync(summary, 'utf8')) as { rows: EvalSummaryRow[] }).rows;
-}
-
-/** Per model and language: accuracy (pass@1) next to the share of samples that reasoned in the language. */
-function renderSummary(rows: EvalSummaryRow[]): string {
-  if (rows.length === 0) return '(no evaluation summary was written)';
-  const pick = (model: string, language: string, metric: string) =>
-    rows.find((r) => r.source === model && r.language === language && r.metric === metric);
-  const models = [...new Set(rows.map((r) => r.source))];
-  const languages = [...new Set(rows.map((r) => r.language))];
-  const suite = rows[0]?.suite ?? '';
-  const lines = [
-    `\nevaluation on ${suite} (held-out problems), robust scoring:`,
-    `  ${'model'.padEnd(14)} ${'lang'.padEnd(5)} ${'pass@1'.padStart(7)} ${'consistent'.padStart(11)} ${'items'.padStart(6)}`,
-  ];
-  const format = (row: EvalSummaryRow | undefined) => (row ? row.value.toFixed(2) : '-');
-  for (const model of models) {
-    for (const language of languages) {
-      const pass = pick(model, language, 'pass@1');
-      const consistency = pick(model, language, 'language_consistency');
-      lines.push(
-        `  ${model.padEnd(14)} ${language.padEnd(5)} ${format(pass).padStart(7)} ${format(consistency).padStart(11)} ${String(pass?.items ?? consistency?.items ?? '').padStart(6)}`,
-      );
-    }
-  }
-  return lines.join('\n');
 }

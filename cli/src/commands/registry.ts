@@ -2,6 +2,7 @@ import type { CliCommand } from '../cli-command.js';
 import { brokerCommand } from './broker.command.js';
 import { dataCommand } from './data.command.js';
 import { demoCommand } from './demo.command.js';
+import { evalCommand } from './eval.command.js';
 import { mergeCommand } from './merge.command.js';
 import { modelCommand } from './model.command.js';
 import { rewardCommand } from './reward.command.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runCommand,
   modelCommand,
   dataCommand,
+  evalCommand,
   rewardCommand,
   mergeCommand,
   brokerCommand,

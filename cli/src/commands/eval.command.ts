@@ -1,0 +1,144 @@
+import { join, resolve } from 'node:path';
+import {
+  API_VERSION,
+  type AlignmentRunSpec,
+  type LanguageCode,
+  isLanguageCode,
+  parseResource,
+} from '@xreason/contracts';
+import { type Database, openDatabase } from '@xreason/db';
+import { EVAL_SUMMARY_FILE, type EvalSummaryRow, evalStage } from '@xreason/workers';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { type CliCommand, UserError } from '../cli-command.js';
+import { renderEvalSummary } from '../eval-summary.js';
+import { parseChoice, parsePositiveInteger } from '../options.js';
+import { Progress } from '../progress.js';
+
+interface EvalOptions {
+  model: string;
+  adapter?: string;
+  suite: string;
+  data?: string;
+  count: string;
+  languages: string;
+  n: string;
+  k: string;
+  temperature?: string;
+  topP?: string;
+  maxTokens: string;
+  mode: string;
+  seed: string;
+  out: string;
+  stateDir: string;
+  db: boolean;
+  json?: boolean;
+}
+
+/**
+ * `xreason eval`: the pipeline's own eval stage (libs/workers) on one checkpoint, outside a run — the
+ * same scoring, storage, cache and files, so a number from the CLI and one from a run are comparable.
+ */
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  register(program) {
+    program
+      .command('eval')
+      .description('evaluate a checkpoint on a suite: pass@k and language consistency per language, every sample kept')
+      .requiredOption('--model <dir>', 'Hugging Face checkpoint directory (with tokenizer.json)')
+      .option('--adapter <dir>', 'PEFT adapter directory')
+      .requiredOption('--suite <name>', '"world" (held-out synthetic problems) or a benchmark suite, e.g. mgsm')
+      .option('--data <dir>', 'directory with the suite files (for benchmark suites)')
+      .option('--count <n>', 'problems per language for the world suite', '50')
+      .requiredOption('--languages <codes>', 'comma-separated, e.g. ja,fr,es')
+      .option('--n <n>', 'samples per item', '4')
+      .option('--k <list>', 'pass@k for these k (each ≤ n)', '1')
+      .option('--temperature <t>', 'sampling temperature (default 0.7 when n > 1, else greedy)')
+      .option('--top-p <p>', 'nucleus sampling')
+      .option('--max-tokens <n>', 'new tokens per sample', '256')
+      .option('--mode <mode>', 'robust or seed-compatible scoring (default: both are computed, robust shown)', 'robust')
+      .option('--seed <n>', 'sampling and bootstrap seed', '1')
+      .option('--out <dir>', 'results.json + samples JSONL go here', 'eval-results')
+      .option('--state-dir <dir>', 'local state (the embedded database)', process.env.XREASON_STATE_DIR ?? '.xreason')
+      .option('--no-db', 'files only: no Postgres (no cache, no history)')
+      .option('--json', 'print the summary rows as JSON')
+      .action(async (o: EvalOptions) => {
+        const languages = o.languages.split(',').map((l) => l.trim());
+        const bad = languages.filter((l) => !isLanguageCode(l));
+        if (bad.length > 0) throw new UserError(`--languages: unknown language code(s) ${bad.join(', ')}`);
+        const n = parsePositiveInteger('--n', o.n);
+        const ks = o.k.split(',').map((k) => parsePositiveInteger('--k', k.trim()));
+        const mode = parseChoice('--mode', o.mode, ['robust', 'seed-compatible'] as const);
+        if (o.suite !== 'world' && !o.data)
+          throw new UserError(`--data: the ${o.suite} suite is read from a directory of its files`);
+        const count = parsePositiveInteger('--count', o.count);
+        const dataUri =
+          o.suite === 'world' ? `synthetic://world?split=test-iid&count=${count}` : resolve(o.data as string);
+        // The same validated spec a run carries: an invalid flag combination fails here, naming the field.
+        const spec = (
+          parseResource({
+            apiVersion: API_VERSION,
+            kind: 'AlignmentRun',
+            metadata: { name: 'cli-eval' },
+            spec: {
+              recipe: 'merge',
+              baseModel: { uri: resolve(o.model), ...(o.adapter ? { adapter: resolve(o.adapter) } : {}) },
+              languages,
+              data: [{ name: o.suite, uri: dataUri }],
+              evaluation: {
+                suites: [o.suite],
+                samples: n,
+                k: ks,
+                ...(o.temperature === undefined ? {} : { temperature: Number(o.temperature) }),
+                ...(o.topP === undefined ? {} : { topP: Number(o.topP) }),
+                maxNewTokens: parsePositiveInteger('--max-tokens', o.maxTokens),
+                mode,
+              },
+              seed: Number.parseInt(o.seed, 10),
+            },
+          }) as { spec: AlignmentRunSpec }
+        ).spec;
+        const outputDir = resolve(o.out);
+        mkdirSync(outputDir, { recursive: true });
+        let database: Database | undefined;
+        if (o.db)
+          database = await openDatabase({
+            stateDir: resolve(o.stateDir),
+            ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+          });
+        const progress = new Progress('evaluating', Boolean(o.json));
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort());
+        try {
+          await evalStage(
+            {
+              run: { name: 'cli', namespace: 'default', uid: 'cli' },
+              stage: 'eval',
+              kind: 'eval',
+              attempt: 1,
+              languages: languages as LanguageCode[],
+              spec,
+              inputs: {},
+              artifactRoot: outputDir,
+              outputDir,
+            },
+            {
+              reporter: {
+                report: async (_phase, update) => progress.update(update?.progress ?? 0, 1, update?.message ?? ''),
+              },
+              logger: { info() {}, warn: (object, message) => console.error(message ?? '', object), debug() {} },
+              signal: controller.signal,
+              ...(database ? { dataSource: database.dataSource } : {}),
+              runRowId: async () => null,
+            },
+          );
+        } finally {
+          await database?.close();
+        }
+        progress.done(`done → ${outputDir}`);
+        const rows = (
+          JSON.parse(readFileSync(join(outputDir, EVAL_SUMMARY_FILE), 'utf8')) as { rows: EvalSummaryRow[] }
+        ).rows;
+        console.log(o.json ? JSON.stringify(rows, null, 2) : renderEvalSummary(rows, mode));
+      });
+  },
+};
