@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,7 @@ describe('xreason eval', () => {
     }
     const [runDir] = readdirSync(join(dir, 'out1', 'results'));
     expect(existsSync(join(dir, 'out1', 'results', runDir!, 'samples_world-test-iid_ja.jsonl'))).toBe(true);
+    expect(readFileSync(join(dir, 'out1', 'report.html'), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>/);
 
     // The same request again (seeded sampling; generations come from the Postgres cache): the same numbers.
     const second = await xreason([...args, '--out', join(dir, 'out2')]);

@@ -7,8 +7,10 @@ import {
   parseResource,
 } from '@xreason/contracts';
 import { type Database, openDatabase } from '@xreason/db';
+import { renderHtmlReport } from '@xreason/evaluation';
+import type { ScoringMode } from '@xreason/reasoning';
 import { EVAL_SUMMARY_FILE, type EvalSummaryRow, evalStage } from '@xreason/workers';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type CliCommand, UserError } from '../cli-command.js';
 import { renderEvalSummary } from '../eval-summary.js';
 import { parseChoice, parsePositiveInteger } from '../options.js';
@@ -138,7 +140,11 @@ export const evalCommand: CliCommand = {
         const rows = (
           JSON.parse(readFileSync(join(outputDir, EVAL_SUMMARY_FILE), 'utf8')) as { rows: EvalSummaryRow[] }
         ).rows;
-        console.log(o.json ? JSON.stringify(rows, null, 2) : renderEvalSummary(rows, mode));
+        // The HTML report (accuracy vs language-consistency scatter, per-language bars with intervals).
+        const report = join(outputDir, 'report.html');
+        const aggregates = rows.map((r) => ({ ...r, mode: r.mode as ScoringMode, samplesPerItem: n }));
+        writeFileSync(report, renderHtmlReport({ title: `${o.suite}: ${resolve(o.model)}`, aggregates, mode }));
+        console.log(o.json ? JSON.stringify(rows, null, 2) : `${renderEvalSummary(rows, mode)}\n\nreport: ${report}`);
       });
   },
 };
