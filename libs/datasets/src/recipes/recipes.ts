@@ -58,23 +58,27 @@ export const grpoPrompts: Recipe = {
     ),
 };
 
+/** X-language question → its English translation (Alpaca translation prompt), for every non-English language. */
+function questionTranslations(options: RecipeOptions): RecipeExample[] {
+  return trainProblems(options).flatMap((problem) =>
+    options.languages
+      .filter((l) => l !== 'en')
+      .map((language) => {
+        const pair = questionTranslation(problem, language);
+        return {
+          language,
+          part: 'translation',
+          prompt: translationPrompt(pair.source, language),
+          completion: pair.target,
+        };
+      }),
+  );
+}
+
 export const qalignStage1: Recipe = {
   name: 'qalign-stage1',
   description: 'QAlign stage I: translate X-language questions into English (Alpaca translation prompt).',
-  build: (options) =>
-    trainProblems(options).flatMap((problem) =>
-      options.languages
-        .filter((l) => l !== 'en')
-        .map((language) => {
-          const pair = questionTranslation(problem, language);
-          return {
-            language,
-            part: 'translation',
-            prompt: translationPrompt(pair.source, language),
-            completion: pair.target,
-          };
-        }),
-    ),
+  build: (options) => questionTranslations(options),
 };
 
 export const qalignStage2: Recipe = {
@@ -119,20 +123,7 @@ export const midAlign: Recipe = {
 export const mindMergerMapping: Recipe = {
   name: 'mindmerger-mapping',
   description: 'MindMerger stage 1 (mapping): X-language question → its English translation.',
-  build: (options) =>
-    trainProblems(options).flatMap((problem) =>
-      options.languages
-        .filter((l) => l !== 'en')
-        .map((language) => {
-          const pair = questionTranslation(problem, language);
-          return {
-            language,
-            part: 'translation',
-            prompt: translationPrompt(pair.source, language),
-            completion: pair.target,
-          };
-        }),
-    ),
+  build: (options) => questionTranslations(options),
 };
 
 export const mindMergerAugmentation: Recipe = {
