@@ -102,7 +102,14 @@ export const EvalRegressionTopic = defineTopic(
     metric: Type.String(),
     previous: Type.Number(),
     current: Type.Number(),
-    pValue: Type.Number({ minimum: 0, maximum: 1 }),
+    pValue: Type.Number({ minimum: 0, maximum: 1, description: "the paired test's raw one-sided p" }),
+    adjustedPValue: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'Holm-adjusted within the night (languages × metrics × references); compared with alpha',
+      }),
+    ),
     comparedWith: StringEnum(['previous', 'baseline'] as const),
   }),
   'nightly evaluation regressions',

@@ -13,7 +13,10 @@ export type ComparedMetric = keyof typeof COMPARED_METRICS;
 export interface RegressionPolicy {
   /** Absolute drop in a metric that matters (EvalSchedule `regression.threshold`, default 0.02). */
   threshold: number;
-  /** Significance level of the paired test (EvalSchedule `regression.alpha`, default 0.05). */
+  /**
+   * Family-wise significance level (EvalSchedule `regression.alpha`, default 0.05): a comparison is
+   * significant when its Holm-adjusted p, within the family of comparisons made together, is below it.
+   */
   alpha: number;
   mode?: ScoringMode;
   metrics?: readonly ComparedMetric[];
@@ -27,11 +30,17 @@ export interface Comparison {
   current: number;
   /** current − previous, over the items both evaluations share. */
   delta: number;
+  /** The paired test's one-sided p-value, alone. */
   pValue: number;
+  /**
+   * Holm–Bonferroni-adjusted p within the family of comparisons judged together (one night of one
+   * model on one suite: languages × metrics × {previous, baseline}); what `alpha` is held against.
+   */
+  adjustedPValue: number;
   test: PairedTestResult['test'];
   /** Items both evaluations answered. */
   items: number;
-  /** A drop beyond the threshold that the paired test also finds significant. */
+  /** A drop beyond the threshold that is also significant after the multiple-testing correction. */
   regression: boolean;
 }
 
@@ -59,8 +68,10 @@ function perItemShares(
  * Compares one evaluation with an earlier one (the previous night or the pinned baseline), per
  * language and metric, over the items both answered. With one sample per item the outcomes are
  * binary and the exact McNemar test applies; with more, the paired sign-flip test on per-item
- * rates. A regression needs both a drop beyond the threshold and p < alpha: a small but certain
- * drop is not worth waking anyone, a large but noisy one is not evidence.
+ * rates. A regression needs both a drop beyond the threshold and an adjusted p < alpha: a small but
+ * certain drop is not worth waking anyone, a large but noisy one is not evidence. The returned
+ * comparisons form one family for the correction; to judge several calls' comparisons together (the
+ * previous night and the baseline), pass their union through `flagRegressions`.
  */
 export function compareEvaluations(
   current: readonly SampleRecord[],
@@ -100,11 +111,44 @@ export function compareEvaluations(
         current: value,
         delta: value - previous,
         pValue: result.pValue,
+        adjustedPValue: result.pValue,
         test: result.test,
         items: shared.length,
-        regression: previous - value > policy.threshold && result.pValue < policy.alpha,
+        regression: false,
       });
     }
   }
-  return out;
+  return flagRegressions(out, policy);
+}
+
+/**
+ * Holm's step-down adjustment: with the m p-values sorted ascending, p(i) becomes
+ * max over j ≤ i of min(1, (m − j + 1)·p(j)). Rejecting where the adjusted p < alpha keeps the chance
+ * of even one false alarm among the m tests ≤ alpha, whatever the dependence between them.
+ * Returned in the input's order.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+
+/**
+ * Judges comparisons as one family: every comparison's adjusted p comes from Holm over all of them
+ * (those whose drop is below the threshold too — the family is every test made, not the ones that
+ * looked bad), and a regression is a drop beyond the threshold with adjusted p < alpha.
+ */
+export function flagRegressions(comparisons: readonly Comparison[], policy: RegressionPolicy): Comparison[] {
+  const adjusted = holmAdjust(comparisons.map((c) => c.pValue));
+  return comparisons.map((c, i) => ({
+    ...c,
+    adjustedPValue: adjusted[i]!,
+    regression: c.previous - c.current > policy.threshold && adjusted[i]! < policy.alpha,
+  }));
 }

@@ -107,7 +107,8 @@ describe('nightly regression', () => {
     expect(flagged.some((f) => f.endsWith('/language_consistency'))).toBe(false);
     for (const r of third.regressions) {
       expect(r.previous - r.current).toBeGreaterThan(0.02);
-      expect(r.pValue).toBeLessThan(0.05);
+      expect(r.adjustedPValue).toBeLessThan(0.05);
+      expect(r.adjustedPValue).toBeGreaterThanOrEqual(r.pValue); // Holm over the night's 12 tests
     }
 
     await waitFor(() => received.length >= third.regressions.length, `${third.regressions.length} regression events`);
@@ -121,6 +122,10 @@ describe('nightly regression', () => {
       payload: { schedule: 'nightly-world', model: 'candidate', suite: 'world' },
     });
     expect(jaPrevious!.payload.current).toBeLessThan(jaPrevious!.payload.previous);
+    const flaggedJa = third.regressions.find(
+      (r) => r.language === 'ja' && r.metric === 'pass@1' && r.comparedWith === 'previous',
+    )!;
+    expect(jaPrevious!.payload).toMatchObject({ pValue: flaggedJa.pValue, adjustedPValue: flaggedJa.adjustedPValue });
 
     const report = await readFile(third.reportPath, 'utf8');
     expect(report).toContain('data-regression="true"');

@@ -6,7 +6,7 @@ import { runEvaluation, type RunEvaluationResult } from '../evaluator/run-evalua
 import { renderHtmlReport } from '../report/html-report.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { EvaluationStore } from '../storage/evaluation-store.js';
-import { compareEvaluations, type Comparison, type RegressionPolicy } from './compare.js';
+import { compareEvaluations, flagRegressions, type Comparison, type RegressionPolicy } from './compare.js';
 
 export interface NightlyOptions {
   /** The EvalSchedule's name. */
@@ -53,7 +53,7 @@ export async function runNightlyEvaluation(
     night: options.night,
   });
 
-  const comparisons: Comparison[] = [];
+  let comparisons: Comparison[] = [];
   const previous = await store.previousNight(options.schedule, request.model.name, request.suite.name, options.night);
   if (previous)
     comparisons.push(
@@ -68,6 +68,8 @@ export async function runNightlyEvaluation(
       );
     }
   }
+  // One family for the multiple-testing correction: every language × metric against both references.
+  comparisons = flagRegressions(comparisons, options.policy);
   const regressions = comparisons.filter((c) => c.regression);
 
   const events: MessageOf<typeof EvalRegressionTopic>[] = [];
@@ -85,6 +87,7 @@ export async function runNightlyEvaluation(
             previous: r.previous,
             current: r.current,
             pValue: r.pValue,
+            adjustedPValue: r.adjustedPValue,
             comparedWith: r.comparedWith,
           },
         }),

@@ -54,12 +54,16 @@ function metricsTable(aggregates: readonly Aggregate[], mode: ScoringMode): stri
   return `<table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
+function pValueText(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
 function comparisonsTable(comparisons: readonly Comparison[]): string {
   const rows = comparisons.map(
     (c) =>
-      `<tr class="${c.regression ? 'regression' : ''}"><td>${c.comparedWith}</td><td>${escapeXml(c.language)}</td><td>${escapeXml(c.metric)}</td><td>${pct(c.previous)}</td><td>${pct(c.current)}</td><td>${c.delta >= 0 ? '+' : ''}${pct(c.delta)}</td><td>${c.pValue < 0.001 ? c.pValue.toExponential(1) : c.pValue.toFixed(3)}</td><td>${c.test}</td><td>${c.items}</td><td>${c.regression ? 'REGRESSION' : ''}</td></tr>`,
+      `<tr class="${c.regression ? 'regression' : ''}"><td>${c.comparedWith}</td><td>${escapeXml(c.language)}</td><td>${escapeXml(c.metric)}</td><td>${pct(c.previous)}</td><td>${pct(c.current)}</td><td>${c.delta >= 0 ? '+' : ''}${pct(c.delta)}</td><td>${pValueText(c.pValue)}</td><td>${pValueText(c.adjustedPValue)}</td><td>${c.test}</td><td>${c.items}</td><td>${c.regression ? 'REGRESSION' : ''}</td></tr>`,
   );
-  return `<table><thead><tr><th>against</th><th>language</th><th>metric</th><th>before %</th><th>now %</th><th>Δ pts</th><th>p</th><th>paired test</th><th>items</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th>against</th><th>language</th><th>metric</th><th>before %</th><th>now %</th><th>Δ pts</th><th>p</th><th>p (Holm)</th><th>paired test</th><th>items</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /**
@@ -103,7 +107,7 @@ export function renderHtmlReport(input: ReportInput): string {
       ? `<div class="alarm"><strong>Regression</strong>: ${regressions
           .map(
             (r) =>
-              `${escapeXml(r.language)} ${escapeXml(r.metric)} ${pct(r.previous)} → ${pct(r.current)} vs ${r.comparedWith} (p = ${r.pValue < 0.001 ? r.pValue.toExponential(1) : r.pValue.toFixed(3)})`,
+              `${escapeXml(r.language)} ${escapeXml(r.metric)} ${pct(r.previous)} → ${pct(r.current)} vs ${r.comparedWith} (p = ${pValueText(r.pValue)}, Holm-adjusted ${pValueText(r.adjustedPValue)})`,
           )
           .join('; ')}</div>`
       : input.comparisons

@@ -56,6 +56,7 @@ describe('reports', () => {
         current: 0.51,
         delta: -0.21,
         pValue: 0.0004,
+        adjustedPValue: 0.0048,
         test: 'monte-carlo-sign-flip',
         items: 16,
         regression: true,
