@@ -51,9 +51,10 @@ describe('openDatabase (embedded)', () => {
       { name: 'InitialSchema1763900000000' },
       { name: 'EvaluationTables1764100000000' },
       { name: 'RunDeletion1764300000000' },
+      { name: 'EvalScheduleFirings1764500000000' },
     ]);
     expect(logged).toContain(
-      'applied migrations: InitialSchema1763900000000, EvaluationTables1764100000000, RunDeletion1764300000000',
+      'applied migrations: InitialSchema1763900000000, EvaluationTables1764100000000, RunDeletion1764300000000, EvalScheduleFirings1764500000000',
     );
   });
 
@@ -66,7 +67,7 @@ describe('openDatabase (embedded)', () => {
   it('leaves exactly the schema the entities describe (no pending schema changes)', async () => {
     const pending = await db.dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
-    expect(dbEntities).toHaveLength(8);
+    expect(dbEntities).toHaveLength(9);
   });
 
   it('reopening the same state dir applies no migration twice and keeps the rows', async () => {
@@ -243,6 +244,7 @@ describe('migrations', () => {
         'InitialSchema1763900000000',
         'EvaluationTables1764100000000',
         'RunDeletion1764300000000',
+        'EvalScheduleFirings1764500000000',
       ]);
       expect((await tables()).map((t: { tablename: string }) => t.tablename)).toEqual([
         'artifacts',
@@ -250,12 +252,14 @@ describe('migrations', () => {
         'eval_results',
         'eval_runs',
         'eval_samples',
+        'eval_schedule_firings',
         'processed_messages',
         'runs',
         'stages',
         'typeorm_migrations',
       ]);
       expect(await runMigrations(fresh.dataSource)).toEqual([]);
+      await fresh.dataSource.undoLastMigration();
       await fresh.dataSource.undoLastMigration();
       await fresh.dataSource.undoLastMigration();
       await fresh.dataSource.undoLastMigration();

@@ -2,6 +2,7 @@ import { ArtifactEntity } from './artifact.entity.js';
 import { EvalAggregateEntity } from './eval-aggregate.entity.js';
 import { EvalResultEntity } from './eval-result.entity.js';
 import { EvalRunEntity } from './eval-run.entity.js';
+import { EvalScheduleFiringEntity } from './eval-schedule-firing.entity.js';
 import { EvalSampleEntity } from './eval-sample.entity.js';
 import { ProcessedMessageEntity } from './processed-message.entity.js';
 import { RunEntity } from './run.entity.js';
@@ -11,6 +12,7 @@ export * from './artifact.entity.js';
 export * from './eval-aggregate.entity.js';
 export * from './eval-result.entity.js';
 export * from './eval-run.entity.js';
+export * from './eval-schedule-firing.entity.js';
 export * from './eval-sample.entity.js';
 export * from './processed-message.entity.js';
 export * from './run.entity.js';
@@ -26,4 +28,5 @@ export const dbEntities = [
   EvalRunEntity,
   EvalSampleEntity,
   EvalAggregateEntity,
+  EvalScheduleFiringEntity,
 ];

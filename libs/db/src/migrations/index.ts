@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema.js';
 import { EvaluationTables1764100000000 } from './1764100000000-evaluation-tables.js';
 import { RunDeletion1764300000000 } from './1764300000000-run-deletion.js';
+import { EvalScheduleFirings1764500000000 } from './1764500000000-eval-schedule-firings.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -10,4 +11,5 @@ export const dbMigrations: MigrationClass[] = [
   InitialSchema1763900000000,
   EvaluationTables1764100000000,
   RunDeletion1764300000000,
+  EvalScheduleFirings1764500000000,
 ];
