@@ -13,6 +13,10 @@ function structuralViolations(node: Node, path = '#'): string[] {
     if (forbidden in node) violations.push(`${path}: ${forbidden}`);
   }
   if (node.additionalProperties === false) violations.push(`${path}: additionalProperties false`);
+  for (const exclusive of ['exclusiveMinimum', 'exclusiveMaximum']) {
+    if (exclusive in node && typeof node[exclusive] !== 'boolean')
+      violations.push(`${path}: ${exclusive} not a boolean`);
+  }
   if (node.properties && node.additionalProperties) violations.push(`${path}: properties with additionalProperties`);
   for (const [key, child] of Object.entries((node.properties as Record<string, Node>) ?? {})) {
     violations.push(...structuralViolations(child, `${path}/${key}`));
@@ -48,5 +52,15 @@ describe('toStructuralSchema', () => {
     const model = ((spec.properties as Record<string, Node>).models as Node).items as Node;
     expect(Object.keys(model.properties as object).sort()).toEqual(['adapter', 'name', 'uri']);
     expect(model.required).toEqual(expect.arrayContaining(['name', 'uri']));
+  });
+
+  it('writes exclusive bounds as OpenAPI 3.0 does: the bound in minimum/maximum, exclusiveMinimum a boolean', () => {
+    const spec = (toStructuralSchema(AlignmentRunSchema).properties as Record<string, Node>).spec as Node;
+    const sft = (spec.properties as Record<string, Node>).sft as Node;
+    expect((sft.properties as Record<string, Node>).learningRate).toEqual({
+      type: 'number',
+      minimum: 0,
+      exclusiveMinimum: true,
+    });
   });
 });

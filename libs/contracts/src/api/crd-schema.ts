@@ -8,6 +8,9 @@ type JsonSchema = Record<string, unknown>;
  * records become `additionalProperties`; unknown values keep their fields via
  * `x-kubernetes-preserve-unknown-fields`; intersections of objects are flattened; and the keywords the
  * API server rejects (`additionalProperties: false`, `uniqueItems`, `$id`, …) are dropped or mapped.
+ * Bounds take OpenAPI 3.0's form: TypeBox writes `exclusiveMinimum: 0` (JSON Schema draft 6+), while
+ * the API server's JSONSchemaProps has `exclusiveMinimum` as a boolean beside `minimum` and refuses
+ * the whole CRD when it finds a number there.
  */
 export function toStructuralSchema(schema: TSchema): JsonSchema {
   return convert(JSON.parse(JSON.stringify(schema)) as JsonSchema);
@@ -47,6 +50,14 @@ function convert(node: JsonSchema): JsonSchema {
     out.type = node.type;
   }
   for (const keyword of KEPT_KEYWORDS) if (keyword in node && !(keyword in out)) out[keyword] = node[keyword];
+  for (const [exclusive, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    if (typeof out[exclusive] !== 'number') continue;
+    out[bound] = out[exclusive];
+    out[exclusive] = true;
+  }
   if (node.type === 'object') {
     if (node.properties) {
       out.properties = Object.fromEntries(
