@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 // Helm validates values against values.schema.json (JSON Schema draft-07) before rendering; this
-// does the same check. The templates themselves are NOT rendered here (no Helm or Go toolchain on
-// these machines): see docs/kubernetes.md.
+// does the same check with Ajv. The rendered templates are checked in helm-chart.spec.ts.
 const chart = resolve(import.meta.dirname, '../../../helm/xreason');
 const schema = JSON.parse(readFileSync(resolve(chart, 'values.schema.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
