@@ -7,6 +7,7 @@ export * from './api/alignment-run.types.js';
 export * from './api/eval-schedule.types.js';
 export * from './api/manifest.js';
 export * from './api/stage-worker.js';
+export * from './api/eval-schedule-worker.js';
 export * from './api/crd-schema.js';
 export * from './messaging/envelope.js';
 export * from './messaging/idempotency.js';

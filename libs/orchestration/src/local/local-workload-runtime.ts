@@ -4,7 +4,6 @@ import {
   existsSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -15,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { STAGE_EXIT_CODES, STAGE_WORKER_ENV, stageOutputDir } from '@xreason/contracts';
 import { type RunRef, runKey } from '../seams/run-store.js';
+import { SUPERVISOR_SCRIPT, lastLogLine, liveSupervisorPid, readOrUndefined } from './supervised-process.js';
 import type { ObservedWorkload, WorkloadRequest, WorkloadRuntime } from '../seams/workload-runtime.js';
 
 export interface LocalWorkloadRuntimeOptions {
@@ -44,21 +44,6 @@ export function stageLogFile(stateDir: string, run: RunRef, stage: string, attem
 export function localArtifactRoot(stateDir: string): string {
   return join(stateDir, 'artifacts');
 }
-
-/**
- * The wrapper every worker runs under, in its own process group: it records its pid, runs the worker,
- * then records the exit status atomically. Because the record is written by the worker's side and not
- * by the operator, an operator that was down while a stage ended still learns how it ended, and a
- * restarted operator adopts running attempts instead of starting them again.
- */
-const SUPERVISOR = [
-  'dir=$1; shift',
-  'echo $$ > "$dir/pid.tmp" && mv "$dir/pid.tmp" "$dir/pid"',
-  '"$@"',
-  'code=$?',
-  'echo $code > "$dir/exit.tmp" && mv "$dir/exit.tmp" "$dir/exit"',
-  'exit $code',
-].join('\n');
 
 /**
  * The local WorkloadRuntime: each stage attempt is a child process `node services/<service>/dist/main.js
@@ -126,7 +111,7 @@ export class LocalWorkloadRuntime implements WorkloadRuntime {
         '/bin/sh',
         [
           '-c',
-          SUPERVISOR,
+          SUPERVISOR_SCRIPT,
           'xreason-stage',
           dir,
           this.options.nodePath ?? process.execPath,
@@ -265,16 +250,7 @@ export class LocalWorkloadRuntime implements WorkloadRuntime {
 
   /** The supervisor's pid if it is still alive and still ours (pids are reused). */
   private livePid(dir: string): number | undefined {
-    const pid = Number(readOrUndefined(join(dir, 'pid'))?.trim());
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return undefined;
-    }
-    const cmdline = readOrUndefined(`/proc/${pid}/cmdline`);
-    if (cmdline !== undefined && !cmdline.split('\0').includes(dir)) return undefined;
-    return pid;
+    return liveSupervisorPid(dir);
   }
 
   private fail(dir: string, logFile: string, message: string): void {
@@ -330,40 +306,7 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-function readOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 function mtimeOf(file: string): string | undefined {
   const stat = statSync(file, { throwIfNoEntry: false });
   return stat ? stat.mtime.toISOString() : undefined;
-}
-
-/** The last non-empty line of a log, shortened: the likeliest explanation of a failure. */
-/**
- * The line that best explains a failed attempt: the last plain-text line (workers print their verdict
- * there), or the last JSON log line at error level (its `error`, else `msg`); warnings and info that
- * follow an error do not hide it.
- */
-function lastLogLine(file: string): string | undefined {
-  const text = readOrUndefined(file);
-  if (!text) return undefined;
-  for (const raw of text.trimEnd().split('\n').reverse()) {
-    const line = raw.trim();
-    if (!line || line.startsWith('[xreason]')) continue;
-    if (!line.startsWith('{')) return line.slice(0, 300);
-    try {
-      const entry = JSON.parse(line) as { level?: unknown; error?: unknown; msg?: unknown };
-      const level =
-        typeof entry.level === 'number' ? entry.level : ({ error: 50, fatal: 60 }[String(entry.level)] ?? 0);
-      if (level >= 50) return String(entry.error ?? entry.msg ?? line).slice(0, 300);
-    } catch {
-      return line.slice(0, 300);
-    }
-  }
-  return undefined;
 }
