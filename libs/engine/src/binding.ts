@@ -37,6 +37,7 @@ export interface NativeLoraConfig {
   targets: string[];
   seed: number;
   zeroB: boolean;
+  dropout: number;
 }
 
 export interface NativeSamplingOptions {
@@ -81,6 +82,8 @@ export interface NativeObjective {
   inject: { layer: number; grad: Float32Array }[];
   inputEmbeddings: { mask: Uint8Array; values: Float32Array } | null;
   wantInputGrad: boolean;
+  /** Set: a training-mode call (LoRA dropout on, masks from this seed). */
+  dropoutSeed: number | null;
 }
 
 export interface NativeTrainResult {
@@ -109,7 +112,7 @@ export interface NativeModel {
   zeroGrad(): void;
   addLora(config: NativeLoraConfig): void;
   mergeLora(): void;
-  loss(batch: NativeBatch, backward: boolean, cancel?: NativeCancelToken): Promise<number>;
+  loss(batch: NativeBatch, backward: boolean, cancel?: NativeCancelToken, dropoutSeed?: number | null): Promise<number>;
   train(
     batch: NativeBatch,
     objective: NativeObjective,
@@ -146,11 +149,13 @@ export interface ModelCheck {
 export interface NativeEngine {
   backendInfo(): { backend: string; gemmKernel: string; blasAvailable: boolean; blasCore: string; threads: number };
   setGemmKernel(kernel: 'blas' | 'blocked'): void;
+  /** How many MiB of freed device blocks the backend keeps for reuse (default 2048; XREASON_ENGINE_CACHE_MB). */
+  setBufferCacheLimit(mebibytes: number): void;
   opCheckNames(): string[];
   checkOp(name: string, seed: number): OpCheck;
   objectiveCheckNames(): string[];
   checkObjective(config: NativeDecoderConfig, kind: string, seed: number): Promise<ModelCheck>;
-  checkModel(config: NativeDecoderConfig, mode: 'full' | 'lora', seed: number): Promise<ModelCheck>;
+  checkModel(config: NativeDecoderConfig, mode: 'full' | 'lora' | 'lora_dropout', seed: number): Promise<ModelCheck>;
   /** Seconds; 'openblas-threads' times OpenBLAS on its own threads instead of the engine's GEMM (−1 without BLAS). */
   timeGemm(m: number, n: number, k: number, iterations: number, mode?: 'engine' | 'openblas-threads'): Promise<number>;
   Model: new (config: NativeDecoderConfig) => NativeModel;

@@ -14,7 +14,9 @@ const families: [string, DecoderConfig][] = [
 
 describe('whole-model gradient checks (double-precision reference vs central differences)', () => {
   it.each(
-    families.flatMap(([name, config]) => (['full', 'lora'] as const).map((mode) => [name, mode, config] as const)),
+    families.flatMap(([name, config]) =>
+      (['full', 'lora', 'lora_dropout'] as const).map((mode) => [name, mode, config] as const),
+    ),
   )(
     '%s, %s fine-tuning: backward matches finite differences and the float model matches the double one',
     async (_name, mode, config) => {
@@ -150,6 +152,60 @@ describe('EngineModel invariants', () => {
     expect(await model.loss(sequences)).toBeLessThan(start * 0.8);
     expect(model.gradient('model.layers.0.self_attn.q_proj.weight')).toBeNull();
     expect(model.getTensor('model.layers.0.self_attn.q_proj.weight')).toEqual(q);
+  });
+
+  describe('LoRA dropout', () => {
+    const targets = ['q_proj', 'v_proj', 'up_proj'];
+    const withAdapter = (dropout: number) => {
+      const model = tinyModel(tinyLlama);
+      model.addLora({ rank: 4, alpha: 8, targets, zeroB: false, seed: 9, dropout });
+      return model;
+    };
+
+    it('acts only in training-mode calls: evaluation equals the same adapter without dropout', async () => {
+      const dropped = withAdapter(0.3);
+      const plain = withAdapter(0);
+      expect(await dropped.loss(sequences)).toBe(await plain.loss(sequences));
+      expect(maxAbsDiff(await dropped.logits([1, 5, 2, 7, 3]), await plain.logits([1, 5, 2, 7, 3]))).toBe(0);
+      const training = await dropped.loss(sequences, { dropoutSeed: 4 });
+      expect(Math.abs(training - (await plain.loss(sequences)))).toBeGreaterThan(1e-4);
+      // with p = 0 the seed changes nothing
+      expect(await plain.loss(sequences, { dropoutSeed: 4 })).toBe(await plain.loss(sequences));
+    });
+
+    it('masks are a function of the seed: same seed, same loss and gradient; another seed, another', async () => {
+      const model = withAdapter(0.3);
+      const name = 'model.layers.0.self_attn.q_proj.lora_A.weight';
+      const first = await model.lossAndBackward(sequences, { dropoutSeed: 11 });
+      const grad = model.gradient(name)!;
+      model.zeroGrad();
+      expect(await model.lossAndBackward(sequences, { dropoutSeed: 11 })).toBe(first);
+      expect(maxAbsDiff(model.gradient(name)!, grad)).toBe(0);
+      model.zeroGrad();
+      expect(await model.lossAndBackward(sequences, { dropoutSeed: 12 })).not.toBe(first);
+    });
+
+    it('a training call without a seed is refused by name; a bad rate or seed too', async () => {
+      const model = withAdapter(0.1);
+      await expect(model.lossAndBackward(sequences)).rejects.toThrow(/dropoutSeed/);
+      await expect(model.train(sequences, {})).rejects.toThrow(EngineInputError);
+      await expect(model.loss(sequences, { dropoutSeed: -1 })).rejects.toThrow(/dropoutSeed must be/);
+      expect(() => tinyModel(tinyLlama).addLora({ rank: 2, alpha: 2, targets, dropout: 1 })).toThrow(
+        /LoRA dropout must be in \[0, 1\)/,
+      );
+    });
+
+    it('LoRA training with dropout still lowers the loss', async () => {
+      const model = tinyModel(tinyLlama);
+      model.addLora({ rank: 4, alpha: 8, targets, seed: 9, dropout: 0.2 });
+      const before = await model.loss(sequences);
+      for (let step = 0; step < 40; step++) {
+        model.zeroGrad();
+        await model.lossAndBackward(sequences, { dropoutSeed: step });
+        await model.adamwStep({ lr: 1e-2 });
+      }
+      expect(await model.loss(sequences)).toBeLessThan(before * 0.8);
+    });
   });
 
   it('gradients accumulate across backward calls until zeroGrad', async () => {

@@ -17,6 +17,15 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export interface TrainCallOptions extends CallOptions {
+  /**
+   * Makes this a training-mode call: LoRA dropout acts, its masks drawn from this seed (a
+   * non-negative integer). Pass the optimiser step (× micro-batches + micro-batch), so a resumed run
+   * draws the same masks. Required for backward calls when the adapter has dropout > 0.
+   */
+  dropoutSeed?: number;
+}
+
 export interface LoraOptions {
   rank: number;
   alpha: number;
@@ -26,6 +35,8 @@ export interface LoraOptions {
   seed?: number;
   /** PEFT initialises B to zero (the adapter starts as the base); false draws B at random (tests). */
   zeroB?: boolean;
+  /** PEFT's lora_dropout on each adapted module's input, in [0, 1); acts only in training-mode calls. */
+  dropout?: number;
 }
 
 export interface GenerateOptions extends CallOptions {
@@ -147,6 +158,8 @@ export class EngineModel {
     if (!Number.isInteger(options.rank) || options.rank <= 0)
       throw new EngineInputError('LoRA rank must be a positive integer');
     if (!Number.isFinite(options.alpha)) throw new EngineInputError('LoRA alpha must be a finite number');
+    const dropout = options.dropout ?? 0;
+    if (!(dropout >= 0 && dropout < 1)) throw new EngineInputError(`LoRA dropout must be in [0, 1), got ${dropout}`);
     for (const target of options.targets) {
       if (!(LORA_TARGETS as readonly string[]).includes(target)) {
         throw new EngineInputError(`unknown LoRA target '${target}'; choose from ${LORA_TARGETS.join(', ')}`);
@@ -159,12 +172,14 @@ export class EngineModel {
       targets: [...options.targets],
       seed: options.seed ?? 0,
       zeroB: options.zeroB ?? true,
+      dropout,
     });
     this.#lora = {
       rank: options.rank,
       alpha: options.alpha,
       targets: [...options.targets],
       rslora: options.rslora ?? false,
+      dropout,
     };
   }
 
@@ -179,16 +194,18 @@ export class EngineModel {
     this.#lora = undefined;
   }
 
-  /** Mean masked cross-entropy over the target tokens of the sequences. */
-  async loss(sequences: readonly TrainSequence[], options: CallOptions = {}): Promise<number> {
+  /** Mean masked cross-entropy over the target tokens of the sequences (evaluation mode unless a dropoutSeed is given). */
+  async loss(sequences: readonly TrainSequence[], options: TrainCallOptions = {}): Promise<number> {
     const batch = this.#trainBatch(sequences);
-    return this.#run(options.signal, (token) => this.#native.loss(batch, false, token));
+    const seed = this.#dropoutSeed(options, false);
+    return this.#run(options.signal, (token) => this.#native.loss(batch, false, token, seed));
   }
 
   /** Loss, and its gradient accumulated into the trainable tensors (call zeroGrad between steps). */
-  async lossAndBackward(sequences: readonly TrainSequence[], options: CallOptions = {}): Promise<number> {
+  async lossAndBackward(sequences: readonly TrainSequence[], options: TrainCallOptions = {}): Promise<number> {
     const batch = this.#trainBatch(sequences);
-    return this.#run(options.signal, (token) => this.#native.loss(batch, true, token));
+    const seed = this.#dropoutSeed(options, true);
+    return this.#run(options.signal, (token) => this.#native.loss(batch, true, token, seed));
   }
 
   /**
@@ -199,7 +216,7 @@ export class EngineModel {
   async train(
     sequences: readonly TrainSequence[],
     objective: Objective,
-    options: CallOptions & { backward?: boolean } = {},
+    options: TrainCallOptions & { backward?: boolean } = {},
   ): Promise<TrainResult> {
     const batch = this.#trainBatch(sequences);
     const shape = {
@@ -209,7 +226,10 @@ export class EngineModel {
       layers: this.config.numLayers,
       lengths: sequences.map((s) => s.ids.length),
     };
-    const native = nativeObjective(objective, shape);
+    const native = {
+      ...nativeObjective(objective, shape),
+      dropoutSeed: this.#dropoutSeed(options, options.backward ?? true),
+    };
     const out = await this.#run(options.signal, (token) =>
       this.#native.train(batch, native, options.backward ?? true, token),
     );
@@ -288,6 +308,24 @@ export class EngineModel {
   }
 
   /** One AdamW step over the trainable tensors; resolves to the global gradient norm before clipping. */
+  // Training mode is explicit: a silent default seed would make dropout masks depend on call order,
+  // and a resumed run would not repeat its steps.
+  #dropoutSeed(options: TrainCallOptions, backward: boolean): number | null {
+    const seed = options.dropoutSeed;
+    if (seed !== undefined) {
+      if (!Number.isSafeInteger(seed) || seed < 0)
+        throw new EngineInputError(`dropoutSeed must be a non-negative integer, got ${seed}`);
+      return seed;
+    }
+    const dropout = this.#lora?.dropout ?? 0;
+    if (backward && dropout > 0) {
+      throw new EngineInputError(
+        `the LoRA adapter has dropout ${dropout}: a training call needs dropoutSeed (the step, so a resumed run draws the same masks)`,
+      );
+    }
+    return null;
+  }
+
   async adamwStep(options: AdamWOptions): Promise<number> {
     if (!(options.lr >= 0)) throw new EngineInputError('lr must be >= 0');
     return this.#run(undefined, () =>

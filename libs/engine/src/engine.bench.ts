@@ -9,6 +9,7 @@ import { randomWeights, weightBuffers } from './random-weights.js';
  *  - peak GEMM GFLOP/s (square 1024³ and a training-shaped GEMM) through the same kernel the model uses,
  *    and OpenBLAS on its own threads beside it (the machine's BLAS yardstick);
  *  - full fine-tuning of a ~10M-parameter Llama: tokens/s and achieved GFLOP/s, and their ratio to the peak;
+ *    the same step with the backend's block cache off (interleaved), and LoRA training with dropout;
  *  - KV-cache generation tokens/s at batch 1 and 32.
  */
 const config: DecoderConfig = {
@@ -81,20 +82,47 @@ test(
     const gemmWeights = params - embedding - c.numLayers * 2 * c.hiddenSize - c.hiddenSize;
     const attention = BATCH * c.numLayers * 3 * 2 * SEQ * SEQ * c.numHeads * c.headDim;
     const stepFlops = 6 * gemmWeights * tokens + attention;
-    const times: number[] = [];
-    for (let step = 0; step < STEPS + 1; step++) {
+    const step = async (m: EngineModel, options: { dropoutSeed?: number } = {}) => {
       const t0 = performance.now();
-      model.zeroGrad();
-      await model.lossAndBackward(sequences);
-      await model.adamwStep({ lr: 1e-4 });
-      if (step > 0) times.push((performance.now() - t0) / 1000); // the first step warms up
+      m.zeroGrad();
+      await m.lossAndBackward(sequences, options);
+      await m.adamwStep({ lr: 1e-4 });
+      return (performance.now() - t0) / 1000;
+    };
+    // Steps alternate between the block cache on (default) and off, so both see the same load.
+    const cached: number[] = [];
+    const uncached: number[] = [];
+    await step(model); // the first step warms up
+    for (let i = 0; i < STEPS; i++) {
+      cached.push(await step(model));
+      native.setBufferCacheLimit(0);
+      uncached.push(await step(model));
+      native.setBufferCacheLimit(2048);
     }
-    const stepSeconds = median(times);
+    const stepSeconds = median(cached);
     const achieved = stepFlops / stepSeconds / 1e9;
     lines.push(
       `training (${(params / 1e6).toFixed(1)}M params, full fine-tuning, batch ${BATCH}×${SEQ}): ` +
         `${(tokens / stepSeconds).toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s = ${((100 * achieved) / peak).toFixed(0)}% of the engine's peak GEMM` +
         (blasPeak > 0 ? `, ${((100 * achieved) / blasPeak).toFixed(0)}% of OpenBLAS's own-threads peak` : ''),
+      `  block cache off: ${(tokens / median(uncached)).toFixed(0)} tokens/s (cached/uncached step time ${(stepSeconds / median(uncached)).toFixed(2)})`,
+    );
+    const lora = EngineModel.create(config, weights);
+    lora.addLora({
+      rank: 16,
+      alpha: 32,
+      targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+      dropout: 0.05,
+    });
+    const loraTimes: number[] = [];
+    const plainTimes: number[] = [];
+    await step(lora, { dropoutSeed: 0 });
+    for (let i = 0; i < STEPS; i++) {
+      loraTimes.push(await step(lora, { dropoutSeed: i + 1 }));
+      plainTimes.push(await step(model));
+    }
+    lines.push(
+      `LoRA r=16 on every linear, dropout 0.05: ${(tokens / median(loraTimes)).toFixed(0)} tokens/s (step time ${(median(loraTimes) / median(plainTimes)).toFixed(2)}× full fine-tuning's)`,
     );
 
     for (const batch of [1, 32]) {

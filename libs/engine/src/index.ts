@@ -12,6 +12,7 @@ export {
   LORA_TARGETS,
   type AdamWOptions,
   type CallOptions,
+  type TrainCallOptions,
   type GenerateOptions,
   type Generated,
   type LoraOptions,

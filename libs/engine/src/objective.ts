@@ -213,5 +213,6 @@ export function nativeObjective(objective: Objective, shape: BatchShape): Native
     inject,
     inputEmbeddings,
     wantInputGrad: (objective.inputGradient ?? false) || inputEmbeddings !== null,
+    dropoutSeed: null,
   };
 }

@@ -281,6 +281,7 @@ export async function runGrpoStage(context: GrpoStageContext): Promise<GrpoStage
         optimizer,
         settings,
         taken.map((t) => t.record),
+        state.step,
         context.signal,
       );
       state.step += 1;
@@ -374,6 +375,7 @@ async function trainStep(
   optimizer: AdamW,
   settings: GrpoSettings,
   records: readonly ScoredRecord[],
+  step: number,
   signal: AbortSignal | undefined,
 ): Promise<Pick<StepRecord, 'policyLoss' | 'clipFraction' | 'kl' | 'gradNorm' | 'tokens'>> {
   const sequences: TrainSequence[] = [];
@@ -416,7 +418,8 @@ async function trainStep(
         ...(refLogprobs ? { refLogprobs, klBeta: settings.klCoefficient } : {}),
       },
     },
-    signal ? { signal } : {},
+    // The step seeds LoRA dropout's masks, so a resumed run repeats them.
+    { dropoutSeed: step, ...(signal ? { signal } : {}) },
   );
   const gradNorm = optimizer.step({ lr: settings.learningRate, maxGradNorm: settings.maxGradNorm });
   return {

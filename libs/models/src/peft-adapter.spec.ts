@@ -31,7 +31,15 @@ async function modelAndAdapter() {
     initializerRange: 0.3,
   });
   const model = await loadModel(base);
-  model.addLora({ rank: 3, alpha: 5, rslora: true, targets: ['q_proj', 'v_proj', 'down_proj'], zeroB: false, seed: 4 });
+  model.addLora({
+    rank: 3,
+    alpha: 5,
+    rslora: true,
+    targets: ['q_proj', 'v_proj', 'down_proj'],
+    zeroB: false,
+    seed: 4,
+    dropout: 0.05,
+  });
   await saveAdapter(model, adapter, { baseModel: base });
   return { root, base, adapter, model };
 }
@@ -48,6 +56,7 @@ describe('PEFT adapters in and out', () => {
       r: 3,
       lora_alpha: 5,
       use_rslora: true,
+      lora_dropout: 0.05,
       target_modules: ['q_proj', 'v_proj', 'down_proj'],
     });
     const file = await SafetensorsFile.open(join(adapter, 'adapter_model.safetensors'));
@@ -62,7 +71,11 @@ describe('PEFT adapters in and out', () => {
     const { base, adapter, model } = await modelAndAdapter();
     const loaded = await loadModel(base, { adapter });
     expect(loaded.lora).toEqual(model.lora);
+    expect(loaded.lora?.dropout).toBe(0.05);
     expect(await loaded.logits(ids)).toEqual(await model.logits(ids));
+    // the loaded adapter's dropout acts in training calls, with the same masks for the same seed
+    const sequences = [{ ids }];
+    expect(await loaded.loss(sequences, { dropoutSeed: 3 })).toBe(await model.loss(sequences, { dropoutSeed: 3 }));
     const { logprobs } = await scoreCheckpoint(base, ids, { adapter });
     expect(logprobs).toEqual((await model.tokenLogprobs([ids])).logprobs[0]);
     expect(logprobs).not.toEqual((await scoreCheckpoint(base, ids)).logprobs);

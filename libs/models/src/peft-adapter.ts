@@ -105,6 +105,7 @@ export async function loadAdapter(model: EngineModel, dir: string): Promise<Adap
       targets: settings.targets,
       rslora: settings.rslora,
       zeroB: true,
+      dropout: settings.dropout,
     });
     const expected = loraSpecs(model, settings.rank);
     const byEngineName = new Map(weights.tensorNames().map((key) => [engineName(key), key]));
@@ -162,7 +163,7 @@ function loraSpecs(model: EngineModel, rank: number): Map<string, [number, numbe
 export interface SaveAdapterOptions {
   /** Written as base_model_name_or_path, so PEFT knows what to load under the adapter. */
   baseModel?: string;
-  /** Recorded in the config; dropout only acts in training, never on what the adapter computes. */
+  /** lora_dropout to record; defaults to the model's adapter's own (dropout acts only in training calls). */
   dropout?: number;
 }
 
@@ -181,7 +182,7 @@ export async function saveAdapter(model: EngineModel, out: string, options: Save
     base_model_name_or_path: options.baseModel ?? null,
     r: settings.rank,
     lora_alpha: settings.alpha,
-    lora_dropout: options.dropout ?? 0,
+    lora_dropout: options.dropout ?? settings.dropout,
     target_modules: [...settings.targets],
     use_rslora: settings.rslora,
     bias: 'none',

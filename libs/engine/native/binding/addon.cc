@@ -121,6 +121,13 @@ Napi::Value TimeGemm(const Napi::CallbackInfo& info) {
       [](Napi::Env env, double& s) { return Napi::Number::New(env, s); });
 }
 
+// The backend's block cache, in MiB (the bench compares a step with and without it).
+void SetBufferCacheLimit(const Napi::CallbackInfo& info) {
+  const double mb = info[0].As<Napi::Number>().DoubleValue();
+  if (!(mb >= 0)) throw Napi::RangeError::New(info.Env(), "the cache limit must be a non-negative number of MiB");
+  xr::cpu_backend().set_cache_limit(static_cast<size_t>(mb * 1024 * 1024));
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -132,6 +139,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("objectiveCheckNames", Napi::Function::New(env, ObjectiveCheckNames));
   exports.Set("checkObjective", Napi::Function::New(env, CheckObjective));
   exports.Set("timeGemm", Napi::Function::New(env, TimeGemm));
+  exports.Set("setBufferCacheLimit", Napi::Function::New(env, SetBufferCacheLimit));
   exports.Set("Model", ModelWrap::Init(env));
   exports.Set("CancelToken", CancelTokenWrap::Init(env));
   return exports;

@@ -3,6 +3,7 @@
 #pragma once
 #include <napi.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,12 @@ inline xr::Batch batch_arg(const Napi::Object& o) {
 
 inline bool is_nullish(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
 
+// A training call's dropout seed (a non-negative integer checked in TypeScript), or none.
+inline std::optional<uint64_t> optional_seed(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || is_nullish(info[i])) return std::nullopt;
+  return static_cast<uint64_t>(info[i].As<Napi::Number>().DoubleValue());
+}
+
 // The TypeScript Objective, already checked against the batch's shape by engine-model.ts.
 inline xr::Objective objective_arg(const Napi::Object& o) {
   xr::Objective obj;
@@ -119,6 +126,8 @@ inline xr::Objective objective_arg(const Napi::Object& o) {
     obj.input_embeddings.values = typed_copy<Napi::Float32Array, double>(e.Get("values"), "values", napi_float32_array);
   }
   obj.want_input_grad = bool_field(o, "wantInputGrad");
+  Napi::Value seed = o.Get("dropoutSeed");
+  if (!is_nullish(seed)) obj.dropout_seed = static_cast<uint64_t>(seed.As<Napi::Number>().DoubleValue());
   return obj;
 }
 

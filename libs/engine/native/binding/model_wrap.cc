@@ -96,7 +96,7 @@ void ModelWrap::SetTensor(const Napi::CallbackInfo& info) {
   if (data.size() != p->value.size())
     throw Napi::Error::New(info.Env(), "tensor '" + name + "' needs " + std::to_string(p->value.size()) +
                                            " values, got " + std::to_string(data.size()));
-  p->value = std::move(data);
+  p->value.upload(data);
 }
 
 Napi::Value ModelWrap::GetTensor(const Napi::CallbackInfo& info) {
@@ -104,7 +104,7 @@ Napi::Value ModelWrap::GetTensor(const Napi::CallbackInfo& info) {
   const std::string name = info[0].As<Napi::String>();
   xr::Param<float>* p = state_->decoder.params().find(name);
   if (!p) throw Napi::Error::New(info.Env(), "the model has no tensor named '" + name + "'");
-  return float32_array(info.Env(), p->value);
+  return float32_array(info.Env(), p->value.download());
 }
 
 Napi::Value ModelWrap::GetGradient(const Napi::CallbackInfo& info) {
@@ -113,7 +113,7 @@ Napi::Value ModelWrap::GetGradient(const Napi::CallbackInfo& info) {
   xr::Param<float>* p = state_->decoder.params().find(name);
   if (!p) throw Napi::Error::New(info.Env(), "the model has no tensor named '" + name + "'");
   if (!p->trainable()) return info.Env().Null();
-  return float32_array(info.Env(), p->grad);
+  return float32_array(info.Env(), p->grad.download());
 }
 
 void ModelWrap::SetBaseTrainable(const Napi::CallbackInfo& info) {
@@ -135,6 +135,7 @@ void ModelWrap::AddLora(const Napi::CallbackInfo& info) {
   lc.rslora = bool_field(o, "rslora");
   lc.seed = static_cast<uint64_t>(number_field(o, "seed"));
   lc.zero_b = bool_field(o, "zeroB");
+  lc.dropout = number_field(o, "dropout");
   Napi::Array targets = o.Get("targets").As<Napi::Array>();
   for (uint32_t i = 0; i < targets.Length(); ++i) lc.targets.push_back(targets.Get(i).As<Napi::String>());
   try {
@@ -153,12 +154,13 @@ Napi::Value ModelWrap::Loss(const Napi::CallbackInfo& info) {
   auto batch = std::make_shared<xr::Batch>(batch_arg(object_arg(info, 0, "batch")));
   const bool backward = info[1].As<Napi::Boolean>().Value();
   auto cancel = CancelTokenWrap::from_arg(info, 2);
+  const std::optional<uint64_t> dropout_seed = optional_seed(info, 3);
   auto state = state_;
   return run_job<double>(
       info.Env(),
-      [state, batch, backward, cancel] {
+      [state, batch, backward, cancel, dropout_seed] {
         std::lock_guard<std::mutex> lock(state->mu);
-        return state->decoder.loss(*batch, backward, cancel.get());
+        return state->decoder.loss(*batch, backward, cancel.get(), dropout_seed);
       },
       [](Napi::Env env, double& v) { return Napi::Number::New(env, v); });
 }

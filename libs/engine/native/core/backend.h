@@ -26,6 +26,12 @@ struct RopeShape {
   double theta;
 };
 
+// One AdamW update (Loshchilov & Hutter): g = grad · grad_scale (the clipping factor);
+// m, v = moving moments; w −= lr · (weight_decay · w + (m / bias_correction1) / (√(v / bias_correction2) + eps)).
+struct AdamWUpdate {
+  double lr, beta1, beta2, eps, weight_decay, grad_scale, bias_correction1, bias_correction2;
+};
+
 template <class T>
 struct OpTable {
   // C[m,n] = alpha * op(A) op(B) + beta * C; op(X) = X or Xᵀ; lda/ldb/ldc are row strides.
@@ -54,22 +60,40 @@ struct OpTable {
   // dlogits[r] = dlogp[r] * (onehot(target[r]) - softmax(logits[r])).
   void (*logprobs_backward)(int64_t rows, int64_t vocab, const T* logits, const int32_t* targets, const T* lse,
                             const T* dlogp, T* dlogits);
+  // y += x (residual stream, gradient sums).
+  void (*add)(int64_t n, const T* x, T* y);
+  // y[r, :] += b; its backward db += Σ_r dy[r, :].
+  void (*bias_forward)(int64_t rows, int64_t dim, const T* b, T* y);
+  void (*bias_backward)(int64_t rows, int64_t dim, const T* dy, T* db);
+  // y = x · keep / (1 − p), keep_i = dropout_keep(seed, i, p) (ops/dropout.h). Linear and its own
+  // transpose: the backward is the same call on dy with the same seed. x and y may alias.
+  void (*dropout)(int64_t n, double p, uint64_t seed, const T* x, T* y);
+  // Σ x², accumulated in double (the global gradient norm).
+  double (*sum_squares)(int64_t n, const T* x);
+  void (*adamw)(int64_t n, const AdamWUpdate& u, T* w, const T* g, T* m, T* v);
 };
 
 // The op list, once: supports() and every table initialiser iterate it, so they cannot drift.
 #define XR_OPS(X)                                                                                             \
   X(gemm) X(rmsnorm_forward) X(rmsnorm_backward) X(rope_forward) X(rope_backward) X(attention_forward)       \
   X(attention_backward) X(swiglu_forward) X(swiglu_backward) X(embedding_forward) X(embedding_backward)       \
-  X(logprobs_forward) X(logprobs_backward)
+  X(logprobs_forward) X(logprobs_backward) X(add) X(bias_forward) X(bias_backward) X(dropout) X(sum_squares)   \
+  X(adamw)
 
 class Backend {
  public:
   virtual ~Backend() = default;
   virtual const char* name() const = 0;
+  // Device memory. Implementations cache freed blocks by size (a training step asks for the same
+  // shapes every time), so alloc/release per call costs no page faults after the first step.
   virtual void* alloc(size_t bytes) = 0;
   virtual void release(void* ptr) = 0;
+  // Bytes of freed blocks the cache may keep (0 = none: every release goes back to the system).
+  virtual void set_cache_limit(size_t bytes) = 0;
   virtual void upload(void* device_dst, const void* host_src, size_t bytes) = 0;
   virtual void download(void* host_dst, const void* device_src, size_t bytes) = 0;
+  virtual void copy(void* device_dst, const void* device_src, size_t bytes) = 0;
+  virtual void zero(void* device_ptr, size_t bytes) = 0;
   // Waits for all queued work (the CPU backend runs ops synchronously, so this returns at once).
   virtual void synchronize() = 0;
   // Null when the backend has no ops for that precision; an entry is null when that op is missing.

@@ -73,6 +73,7 @@ export const sftStage: StageFunction = async (context, io) => {
       targets: lora.targetModules,
       rslora: lora.rslora ?? false,
       seed: context.spec.seed ?? 1,
+      dropout: lora.dropout ?? 0,
     });
   }
   const optimizer = new LoraAdamW(model, { ...DEFAULT_ADAMW, lr: sft.learningRate });
@@ -243,7 +244,8 @@ async function trainStep(
   for (let micro = 0; micro < accumulation; micro++) {
     const first = (step * accumulation + micro) * batchSize;
     const batch = Array.from({ length: batchSize }, (_, i) => sequences[order.at(first + i)]!);
-    loss += (await model.lossAndBackward(batch)) / accumulation;
+    // The micro-batch's index seeds LoRA dropout, so a resumed run draws the same masks.
+    loss += (await model.lossAndBackward(batch, { dropoutSeed: step * accumulation + micro })) / accumulation;
     tokens += batch.reduce((sum, s) => sum + s.ids.length - (s.promptLength ?? 1), 0);
   }
   return { loss, tokens };

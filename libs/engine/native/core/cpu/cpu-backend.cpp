@@ -1,8 +1,12 @@
-// The CPU backend: host memory, synchronous "stream", the float fast paths and the double
-// reference ops (which the gradient checks run through).
+// The CPU backend: host memory behind a size-keyed cache, synchronous "stream", the float fast
+// paths and the double reference ops (which the gradient checks run through).
 #include <cstdlib>
+#include <iterator>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <new>
+#include <unordered_map>
 
 #include "../backend.h"
 #include "../ops/ops.h"
@@ -22,14 +26,54 @@ OpTable<T> make_table() {
 class CpuBackend final : public Backend {
  public:
   const char* name() const override { return "cpu"; }
+  // Freed blocks wait in a cache keyed by their exact size: a training step allocates the same
+  // activation shapes every time, and fresh pages from the kernel cost a fault each (~7% of a
+  // step before the cache). The cache holds at most cache_limit_ bytes; beyond it blocks go back.
   void* alloc(size_t bytes) override {
-    void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+    const size_t size = (bytes + 63) / 64 * 64;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = free_.find(size);
+      if (it != free_.end()) {
+        void* p = it->second;
+        free_.erase(it);
+        cached_ -= size;
+        return p;
+      }
+    }
+    void* p = std::aligned_alloc(64, size);
     if (!p) throw std::bad_alloc();
+    std::lock_guard<std::mutex> lock(mu_);
+    sizes_[p] = size;
     return p;
   }
-  void release(void* ptr) override { std::free(ptr); }
+  void release(void* ptr) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sizes_.find(ptr);
+    const size_t size = it->second;
+    if (cached_ + size <= cache_limit_) {
+      free_.emplace(size, ptr);
+      cached_ += size;
+      return;
+    }
+    sizes_.erase(it);
+    std::free(ptr);
+  }
+  void set_cache_limit(size_t bytes) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_limit_ = bytes;
+    while (cached_ > cache_limit_) {  // give back the largest blocks first
+      auto it = std::prev(free_.end());
+      cached_ -= it->first;
+      sizes_.erase(it->second);
+      std::free(it->second);
+      free_.erase(it);
+    }
+  }
   void upload(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void download(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
+  void copy(void* dst, const void* src, size_t bytes) override { std::memmove(dst, src, bytes); }
+  void zero(void* ptr, size_t bytes) override { std::memset(ptr, 0, bytes); }
   void synchronize() override {}
   const OpTable<float>* ops_f32() const override { return &f32_; }
   const OpTable<double>* ops_f64() const override { return &f64_; }
@@ -38,6 +82,16 @@ class CpuBackend final : public Backend {
  private:
   OpTable<float> f32_ = make_table<float, CpuOps>();
   OpTable<double> f64_ = make_table<double, ReferenceOps<double>>();
+  std::mutex mu_;
+  std::unordered_map<void*, size_t> sizes_;  // every live or cached block → its size
+  std::multimap<size_t, void*> free_;
+  size_t cached_ = 0;
+  size_t cache_limit_ = cache_limit_from_env();
+
+  static size_t cache_limit_from_env() {
+    const char* mb = std::getenv("XREASON_ENGINE_CACHE_MB");
+    return size_t(mb ? std::strtoull(mb, nullptr, 10) : 2048) << 20;
+  }
 };
 
 }  // namespace

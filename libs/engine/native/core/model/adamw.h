@@ -23,7 +23,8 @@ class AdamW {
 
  private:
   struct Moments {
-    std::vector<T> m, v;
+    explicit Moments(Backend& b) : m(b), v(b) {}
+    Buffer<T> m, v;
   };
   std::map<std::string, Moments> state_;
   int64_t t_ = 0;

@@ -5,10 +5,12 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "../backend.h"
+#include "../buffer.h"
 #include "config.h"
 #include "linear.h"
 #include "objective.h"
@@ -36,6 +38,7 @@ struct LoraConfig {
   std::vector<std::string> targets;  // leaf names, e.g. {"q_proj", "v_proj"}
   uint64_t seed = 0;
   bool zero_b = true;  // PEFT's initialisation (B = 0); false gives random B, for gradient checks
+  double dropout = 0;  // PEFT's lora_dropout on each adapted module's input, in training calls only
 };
 
 struct SamplingOptions {
@@ -55,7 +58,7 @@ struct Generation {
 template <class T>
 class Decoder {
  public:
-  Decoder(const Backend& backend, const ModelConfig& config);
+  Decoder(Backend& backend, const ModelConfig& config);
 
   const ModelConfig& config() const { return config_; }
   ParameterStore<T>& params() { return params_; }
@@ -69,8 +72,10 @@ class Decoder {
   bool has_lora() const { return lora_rank_ > 0; }
 
   // Masked cross-entropy over batch.targets. With backward, gradients accumulate into the
-  // trainable parameters. Returns the mean loss over target tokens.
-  double loss(const Batch& batch, bool backward, const std::atomic<bool>* cancel = nullptr);
+  // trainable parameters. Returns the mean loss over target tokens. A dropout seed makes it a
+  // training-mode call (LoRA dropout on, masks drawn from the seed).
+  double loss(const Batch& batch, bool backward, const std::atomic<bool>* cancel = nullptr,
+              std::optional<uint64_t> dropout_seed = std::nullopt);
   // The general training call: the objective's losses, hidden-state taps, injected gradients and
   // input embeddings (objective.h). With backward, gradients accumulate into the trainable parameters.
   void train(const Batch& batch, const Objective& objective, bool backward, ObjectiveResult<T>& out,
@@ -90,39 +95,50 @@ class Decoder {
     Linear<T> q, k, v, o, gate, up, down;
   };
   struct LayerActs {  // what backward needs from forward, per layer
-    std::vector<T> x_in, xn1, rstd1, q, k, v, attn, lse, x_mid, xn2, rstd2, g, u, h;
-    std::map<std::string, std::vector<T>> lora_xa;
+    explicit LayerActs(Backend& b)
+        : x_in(b), xn1(b), rstd1(b), q(b), k(b), v(b), attn(b), lse(b), x_mid(b), xn2(b), rstd2(b), g(b), u(b),
+          h(b) {}
+    Buffer<T> x_in, xn1, rstd1, q, k, v, attn, lse, x_mid, xn2, rstd2, g, u, h;
+    std::map<std::string, Buffer<T>> lora_xa;
+  };
+  // The batch's index arrays in device memory (ops read ids, positions, segments and targets there).
+  struct DeviceTokens {
+    explicit DeviceTokens(Backend& b) : ids(b), positions(b), segments(b), targets(b) {}
+    Buffer<int32_t> ids, positions, segments, targets;
   };
   struct KvCache {
     int64_t capacity = 0;
-    std::vector<std::vector<T>> k, v;  // per layer [B, capacity, kv_heads, head_dim]
-    std::vector<int32_t> segments;     // [B, capacity]
+    std::vector<Buffer<T>> k, v;  // per layer [B, capacity, kv_heads, head_dim]
+    Buffer<int32_t> segments;     // [B, capacity]
   };
   // One chunk of tokens [B, Tq] through the whole stack. Training: acts != null, cache == null.
   // Inference: cache != null; keys/values land at [q_start, q_start + Tq). Returns final hidden states.
   // taps: layer k → h_k for each key present on entry; embeds: rows that replace token embeddings.
-  void run_layers(int64_t B, int64_t Tq, const std::vector<int32_t>& ids, const std::vector<int32_t>& positions,
-                  const std::vector<int32_t>& segments, std::vector<LayerActs>* acts, KvCache* cache,
-                  int64_t q_start, std::vector<T>& x, const std::atomic<bool>* cancel,
-                  std::map<int64_t, std::vector<T>>* taps = nullptr, const InputEmbeddings* embeds = nullptr);
-  void layer_forward(int64_t li, int64_t B, int64_t Tq, const std::vector<int32_t>& positions,
-                     const std::vector<int32_t>& segments, LayerActs& a, KvCache* cache, int64_t q_start,
-                     std::vector<T>& x);
-  void layer_backward(int64_t li, int64_t B, int64_t T_, const std::vector<int32_t>& positions,
-                      const std::vector<int32_t>& segments, const LayerActs& a, std::vector<T>& dx);
+  // dropout_seed: training-mode call (LoRA dropout on).
+  void run_layers(int64_t B, int64_t Tq, const DeviceTokens& tokens, std::vector<LayerActs>* acts, KvCache* cache,
+                  int64_t q_start, Buffer<T>& x, const std::atomic<bool>* cancel,
+                  std::map<int64_t, Buffer<T>>* taps = nullptr, const InputEmbeddings* embeds = nullptr,
+                  std::optional<uint64_t> dropout_seed = std::nullopt);
+  void layer_forward(int64_t li, int64_t B, int64_t Tq, const DeviceTokens& tokens, LayerActs& a, KvCache* cache,
+                     int64_t q_start, Buffer<T>& x, std::optional<uint64_t> dropout_seed);
+  void layer_backward(int64_t li, int64_t B, int64_t T_, const DeviceTokens& tokens, const LayerActs& a,
+                      Buffer<T>& dx, std::optional<uint64_t> dropout_seed);
+  DeviceTokens upload(const Batch& batch) const;
+  void final_logits(int64_t N, const Buffer<T>& x, Buffer<T>& xn, Buffer<T>& rstd, Buffer<T>& logits);
   Linear<T> lm_head() const;
   Param<T>& embed() { return params_.at("model.embed_tokens.weight"); }
   void check_cancel(const std::atomic<bool>* cancel) const {
     if (cancel && cancel->load()) throw Cancelled();
   }
 
-  const Backend& backend_;
+  Backend& backend_;
   const OpTable<T>& ops_;
   ModelConfig config_;
   ParameterStore<T> params_;
   std::vector<Layer> layers_;
   int64_t lora_rank_ = 0;
   double lora_scale_ = 0;
+  double lora_dropout_ = 0;
   std::vector<std::string> lora_targets_;
 };
 

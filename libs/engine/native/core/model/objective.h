@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace xr {
@@ -53,6 +54,9 @@ struct Objective {
   std::map<int64_t, std::vector<double>> inject;  // layer → dL/dh [B·T·H]
   InputEmbeddings input_embeddings;               // empty mask = token embeddings everywhere
   bool want_input_grad = false;                   // hand back dL/dh_0 [B·T·H]
+  // Set: a training-mode call, LoRA dropout on with masks drawn from this seed (the caller passes
+  // its step, so a resumed run draws the same masks). Unset: evaluation mode, no dropout.
+  std::optional<uint64_t> dropout_seed;
 };
 
 template <class T>

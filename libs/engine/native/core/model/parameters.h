@@ -1,5 +1,6 @@
-// Named parameters with their gradients. Names are Hugging Face's (LoRA factors use PEFT's leaf
-// names: "<module>.lora_A.weight" / "<module>.lora_B.weight" without the "base_model.model." prefix).
+// Named parameters with their gradients, in the backend's memory. Names are Hugging Face's (LoRA
+// factors use PEFT's leaf names: "<module>.lora_A.weight" / "<module>.lora_B.weight" without the
+// "base_model.model." prefix).
 #pragma once
 #include <map>
 #include <memory>
@@ -7,26 +8,33 @@
 #include <string>
 #include <vector>
 
+#include "../buffer.h"
+
 namespace xr {
 
 template <class T>
 struct Param {
+  explicit Param(Backend& backend) : value(backend), grad(backend) {}
   std::vector<int64_t> shape;
-  std::vector<T> value, grad;  // grad is empty while the parameter is frozen
+  Buffer<T> value, grad;  // grad is empty while the parameter is frozen
   bool trainable() const { return !grad.empty(); }
-  void set_trainable(bool on) { grad.assign(on ? value.size() : 0, T(0)); }
+  void set_trainable(bool on) {
+    if (on) grad.zeros(value.size());
+    else grad.clear();
+  }
   int64_t numel() const { return static_cast<int64_t>(value.size()); }
 };
 
 template <class T>
 class ParameterStore {
  public:
+  explicit ParameterStore(Backend& backend) : backend_(backend) {}
   Param<T>& add(const std::string& name, std::vector<int64_t> shape) {
     int64_t n = 1;
     for (int64_t d : shape) n *= d;
-    auto p = std::make_unique<Param<T>>();
+    auto p = std::make_unique<Param<T>>(backend_);
     p->shape = std::move(shape);
-    p->value.assign(static_cast<size_t>(n), T(0));
+    p->value.zeros(static_cast<size_t>(n));
     Param<T>& ref = *p;
     params_[name] = std::move(p);
     return ref;
@@ -52,6 +60,7 @@ class ParameterStore {
   }
 
  private:
+  Backend& backend_;
   std::map<std::string, std::unique_ptr<Param<T>>> params_;
 };
 

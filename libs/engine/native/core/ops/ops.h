@@ -27,6 +27,12 @@ struct ReferenceOps {
                                T* entropy);
   static void logprobs_backward(int64_t rows, int64_t vocab, const T* logits, const int32_t* targets, const T* lse,
                                 const T* dlogp, T* dlogits);
+  static void add(int64_t n, const T* x, T* y);
+  static void bias_forward(int64_t rows, int64_t dim, const T* b, T* y);
+  static void bias_backward(int64_t rows, int64_t dim, const T* dy, T* db);
+  static void dropout(int64_t n, double p, uint64_t seed, const T* x, T* y);
+  static double sum_squares(int64_t n, const T* x);
+  static void adamw(int64_t n, const AdamWUpdate& u, T* w, const T* g, T* m, T* v);
 
   // Per-(sequence, kv-head) pieces of attention, shared with the fast path that runs them in parallel.
   static void attention_forward_group(const AttentionShape& s, int64_t b, int64_t g, const T* q, const T* k, const T* v,
@@ -59,6 +65,12 @@ struct CpuOps {
                                float* lse, float* entropy);
   static void logprobs_backward(int64_t rows, int64_t vocab, const float* logits, const int32_t* targets,
                                 const float* lse, const float* dlogp, float* dlogits);
+  static void add(int64_t n, const float* x, float* y);
+  static void bias_forward(int64_t rows, int64_t dim, const float* b, float* y);
+  static void bias_backward(int64_t rows, int64_t dim, const float* dy, float* db);
+  static void dropout(int64_t n, double p, uint64_t seed, const float* x, float* y);
+  static double sum_squares(int64_t n, const float* x);
+  static void adamw(int64_t n, const AdamWUpdate& u, float* w, const float* g, float* m, float* v);
 };
 
 // GEMM kernels selectable at run time (tests hold each against the reference).

@@ -1,6 +1,7 @@
 #include "model-checks.h"
 
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -30,15 +31,21 @@ void randomize(Decoder<T>& model, uint64_t seed) {
   Rng rng(seed);
   model.params().for_each([&](const std::string& name, Param<T>& p) {
     const bool norm = name.find("norm") != std::string::npos;
-    for (auto& x : p.value) x = T(norm ? 1.0 + 0.3 * rng.symmetric() : 0.5 * rng.symmetric());
+    std::vector<T> host(p.value.size());
+    for (auto& x : host) x = T(norm ? 1.0 + 0.3 * rng.symmetric() : 0.5 * rng.symmetric());
+    p.value.upload(host);
   });
 }
 
 }  // namespace
 
 ModelCheckResult check_model(const ModelConfig& config, const char* mode, uint64_t seed) {
-  const bool lora = std::strcmp(mode, "lora") == 0;
+  // lora_dropout: LoRA with dropout 0.3 in a training-mode call; the mask is a function of the
+  // seed, so the finite differences see the same mask as the backward.
+  const bool dropout = std::strcmp(mode, "lora_dropout") == 0;
+  const bool lora = dropout || std::strcmp(mode, "lora") == 0;
   if (!lora && std::strcmp(mode, "full") != 0) throw std::invalid_argument(std::string("unknown mode '") + mode + "'");
+  const std::optional<uint64_t> dropout_seed = dropout ? std::optional<uint64_t>(seed + 3) : std::nullopt;
   Decoder<double> ref(cpu_backend(), config);
   Decoder<float> fast(cpu_backend(), config);
   randomize(ref, seed);
@@ -48,6 +55,7 @@ ModelCheckResult check_model(const ModelConfig& config, const char* mode, uint64
   lc.targets = lora_target_names();
   lc.seed = seed + 1;
   lc.zero_b = false;
+  lc.dropout = dropout ? 0.3 : 0.0;
   if (lora) {
     ref.add_lora(lc);
   } else {
@@ -56,16 +64,16 @@ ModelCheckResult check_model(const ModelConfig& config, const char* mode, uint64
   // The float model gets the same values (after LoRA init, so the factors match too).
   if (lora) fast.add_lora(lc);
   for (const auto& name : ref.params().names()) {
-    const auto& src = ref.params().at(name).value;
+    const std::vector<double> src = ref.params().at(name).value.download();
     auto& dst = fast.params().at(name);
-    for (size_t i = 0; i < src.size(); ++i) dst.value[i] = float(src[i]);
+    dst.value.upload(std::vector<float>(src.begin(), src.end()));
     dst.set_trainable(ref.params().at(name).trainable());
   }
 
   Rng rng(seed + 7);
   const Batch batch = check_batch(config.vocab, rng);
-  const double loss = ref.loss(batch, true);
-  const double loss_f = fast.loss(batch, true);
+  const double loss = ref.loss(batch, true, nullptr, dropout_seed);
+  const double loss_f = fast.loss(batch, true, nullptr, dropout_seed);
 
   ModelCheckResult r;
   std::vector<double> analytic, numeric, grads_d, grads_f;
@@ -73,23 +81,22 @@ ModelCheckResult check_model(const ModelConfig& config, const char* mode, uint64
   for (const auto& name : ref.params().names()) {
     Param<double>& p = ref.params().at(name);
     if (!p.trainable()) continue;
-    const Param<float>& pf = fast.params().at(name);
-    for (size_t i = 0; i < p.grad.size(); ++i) {
-      grads_d.push_back(p.grad[i]);
-      grads_f.push_back(pf.grad[i]);
-    }
+    const std::vector<double> grad = p.grad.download();
+    const std::vector<float> grad_f = fast.params().at(name).grad.download();
+    grads_d.insert(grads_d.end(), grad.begin(), grad.end());
+    grads_f.insert(grads_f.end(), grad_f.begin(), grad_f.end());
     // Probe a few entries of every tensor (all of them for the small ones).
     const int64_t probes = std::min<int64_t>(p.numel(), 6);
     for (int64_t j = 0; j < probes; ++j) {
       const int64_t i = p.numel() <= 6 ? j : rng.below(p.numel());
-      const double saved = p.value[i];
-      p.value[i] = saved + eps;
-      const double up = ref.loss(batch, false);
-      p.value[i] = saved - eps;
-      const double down = ref.loss(batch, false);
-      p.value[i] = saved;
+      const double saved = p.value.get(i);
+      p.value.set(i, saved + eps);
+      const double up = ref.loss(batch, false, nullptr, dropout_seed);
+      p.value.set(i, saved - eps);
+      const double down = ref.loss(batch, false, nullptr, dropout_seed);
+      p.value.set(i, saved);
       numeric.push_back((up - down) / (2 * eps));
-      analytic.push_back(p.grad[i]);
+      analytic.push_back(grad[i]);
       ++r.checked;
     }
   }

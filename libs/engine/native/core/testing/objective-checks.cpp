@@ -30,7 +30,9 @@ void randomize(Decoder<T>& model, uint64_t seed) {
   Rng rng(seed);
   model.params().for_each([&](const std::string& name, Param<T>& p) {
     const bool norm = name.find("norm") != std::string::npos;
-    for (auto& x : p.value) x = T(norm ? 1.0 + 0.3 * rng.symmetric() : 0.5 * rng.symmetric());
+    std::vector<T> host(p.value.size());
+    for (auto& x : host) x = T(norm ? 1.0 + 0.3 * rng.symmetric() : 0.5 * rng.symmetric());
+    p.value.upload(host);
   });
 }
 
@@ -61,9 +63,9 @@ ModelCheckResult check_objective(const ModelConfig& config, const std::string& k
   randomize(ref, seed);
   ref.set_base_trainable(true);
   for (const auto& name : ref.params().names()) {
-    const auto& src = ref.params().at(name).value;
+    const std::vector<double> src = ref.params().at(name).value.download();
     auto& dst = fast.params().at(name);
-    for (size_t i = 0; i < src.size(); ++i) dst.value[i] = float(src[i]);
+    dst.value.upload(std::vector<float>(src.begin(), src.end()));
   }
   fast.set_base_trainable(true);
 
@@ -119,28 +121,27 @@ ModelCheckResult check_objective(const ModelConfig& config, const std::string& k
   ModelCheckResult r;
   std::vector<double> analytic, numeric, grads_d, grads_f;
   const double eps = 1e-6;
-  auto probe = [&](double& slot, double grad) {
-    const double saved = slot;
-    slot = saved + eps;
+  auto probe = [&](auto read, auto write, double grad) {
+    const double saved = read();
+    write(saved + eps);
     const double up = objective_value(ref, batch, obj);
-    slot = saved - eps;
+    write(saved - eps);
     const double down = objective_value(ref, batch, obj);
-    slot = saved;
+    write(saved);
     numeric.push_back((up - down) / (2 * eps));
     analytic.push_back(grad);
     ++r.checked;
   };
   for (const auto& name : ref.params().names()) {
     Param<double>& p = ref.params().at(name);
-    const Param<float>& pf = fast.params().at(name);
-    for (size_t i = 0; i < p.grad.size(); ++i) {
-      grads_d.push_back(p.grad[i]);
-      grads_f.push_back(pf.grad[i]);
-    }
+    const std::vector<double> grad = p.grad.download();
+    const std::vector<float> grad_f = fast.params().at(name).grad.download();
+    grads_d.insert(grads_d.end(), grad.begin(), grad.end());
+    grads_f.insert(grads_f.end(), grad_f.begin(), grad_f.end());
     const int64_t probes = std::min<int64_t>(p.numel(), 4);
     for (int64_t j = 0; j < probes; ++j) {
       const int64_t i = p.numel() <= 4 ? j : rng.below(p.numel());
-      probe(p.value[i], p.grad[i]);
+      probe([&] { return p.value.get(i); }, [&](double v) { p.value.set(i, v); }, grad[i]);
     }
   }
   if (kind == "input_embeds") {
@@ -148,7 +149,8 @@ ModelCheckResult check_objective(const ModelConfig& config, const std::string& k
     for (int64_t b = 0; b < batch.batch; ++b)
       for (int64_t i = 0; i < H; i += 3) {
         const int64_t at = (b * batch.seq + 1) * H + i;
-        probe(o.input_embeddings.values[at], rd.input_grad[at]);
+        double& slot = o.input_embeddings.values[at];
+        probe([&] { return slot; }, [&](double v) { slot = v; }, rd.input_grad[at]);
       }
     for (size_t i = 0; i < rd.input_grad.size(); ++i) {
       grads_d.push_back(rd.input_grad[i]);

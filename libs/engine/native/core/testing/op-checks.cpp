@@ -1,5 +1,6 @@
 #include "op-checks.h"
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -265,6 +266,111 @@ OpCase cross_entropy_case(Rng& rng) {
   return c;
 }
 
+// The residual add and a linear layer's bias: y = x + y0 and y = y0 + 1 bᵀ.
+OpCase add_case(Rng& rng) {
+  const int64_t n = 21;
+  OpCase c;
+  c.inputs = {random_vec(rng, n), random_vec(rng, n)};
+  c.forward = [=](const Backend& b, DType d, const Arrays& in) {
+    return dispatch(b, d, [&](const auto& ops, auto zero) {
+      using T = decltype(zero);
+      auto x = cast<T>(in[0]), y = cast<T>(in[1]);
+      ops.add(n, x.data(), y.data());
+      return Arrays{widen(y)};
+    });
+  };
+  c.backward = [=](const Backend&, DType, const Arrays&, const Arrays& dout) { return Arrays{dout[0], dout[0]}; };
+  return c;
+}
+
+OpCase bias_case(Rng& rng) {
+  const int64_t rows = 5, dim = 7;
+  OpCase c;
+  c.inputs = {random_vec(rng, dim), random_vec(rng, rows * dim)};
+  c.forward = [=](const Backend& b, DType d, const Arrays& in) {
+    return dispatch(b, d, [&](const auto& ops, auto zero) {
+      using T = decltype(zero);
+      auto bias = cast<T>(in[0]), y = cast<T>(in[1]);
+      ops.bias_forward(rows, dim, bias.data(), y.data());
+      return Arrays{widen(y)};
+    });
+  };
+  c.backward = [=](const Backend& b, DType d, const Arrays&, const Arrays& dout) {
+    return dispatch(b, d, [&](const auto& ops, auto zero) {
+      using T = decltype(zero);
+      auto dy = cast<T>(dout[0]);
+      std::vector<T> db(static_cast<size_t>(dim), T(0));
+      ops.bias_backward(rows, dim, dy.data(), db.data());
+      return Arrays{widen(db), dout[0]};
+    });
+  };
+  return c;
+}
+
+// Dropout at p = 0.4 with a fixed seed: the backward is the same op on dy.
+OpCase dropout_case(Rng& rng) {
+  const int64_t n = 40;
+  const double p = 0.4;
+  const uint64_t seed = rng.next();
+  OpCase c;
+  c.inputs = {random_vec(rng, n)};
+  c.forward = [=](const Backend& b, DType d, const Arrays& in) {
+    return dispatch(b, d, [&](const auto& ops, auto zero) {
+      using T = decltype(zero);
+      auto x = cast<T>(in[0]);
+      std::vector<T> y(x.size());
+      ops.dropout(n, p, seed, x.data(), y.data());
+      return Arrays{widen(y)};
+    });
+  };
+  c.backward = [=](const Backend& b, DType d, const Arrays&, const Arrays& dout) {
+    return dispatch(b, d, [&](const auto& ops, auto zero) {
+      using T = decltype(zero);
+      auto dy = cast<T>(dout[0]);
+      ops.dropout(n, p, seed, dy.data(), dy.data());
+      return Arrays{widen(dy)};
+    });
+  };
+  return c;
+}
+
+// One AdamW update as a function of (w, g, m, v) → (w', m', v'), clipping and weight decay on. The
+// update is smooth where v' > 0, so its Jacobian-vector product is checked like any op's.
+OpCase adamw_case(Rng& rng) {
+  const int64_t n = 9;
+  const AdamWUpdate u{0.05, 0.9, 0.99, 1e-3, 0.1, 0.7, 1 - std::pow(0.9, 3), 1 - std::pow(0.99, 3)};
+  OpCase c;
+  Arrays in = {random_vec(rng, n), random_vec(rng, n), random_vec(rng, n, 0.1), random_vec(rng, n, 0.01)};
+  for (auto& v : in[3]) v = std::abs(v) + 0.01;
+  c.inputs = in;
+  c.forward = [=](const Backend& b, DType d, const Arrays& in) {
+    return dispatch(b, d, [&](const auto& ops, auto zero) {
+      using T = decltype(zero);
+      auto w = cast<T>(in[0]), g = cast<T>(in[1]), m = cast<T>(in[2]), v = cast<T>(in[3]);
+      ops.adamw(n, u, w.data(), g.data(), m.data(), v.data());
+      return Arrays{widen(w), widen(m), widen(v), {ops.sum_squares(n, g.data())}};
+    });
+  };
+  // d/dw' etc. by hand: m' = β1 m + (1−β1) s g, v' = β2 v + (1−β2) s² g², w' = w(1 − lr λ) − lr m̂ / (√v̂ + ε).
+  c.backward = [=](const Backend&, DType, const Arrays& in, const Arrays& dout) {
+    Arrays grads(4, std::vector<double>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      const double g = in[1][i] * u.grad_scale;
+      const double m = u.beta1 * in[2][i] + (1 - u.beta1) * g, v = u.beta2 * in[3][i] + (1 - u.beta2) * g * g;
+      const double root = std::sqrt(v / u.bias_correction2), den = root + u.eps;
+      const double dw_dm = -u.lr / u.bias_correction1 / den;
+      const double dw_dv = u.lr * (m / u.bias_correction1) / (den * den) * 0.5 / root / u.bias_correction2;
+      const double dm = dout[1][i] + dout[0][i] * dw_dm, dv = dout[2][i] + dout[0][i] * dw_dv;
+      grads[0][i] = dout[0][i] * (1 - u.lr * u.weight_decay);
+      grads[1][i] = (dm * (1 - u.beta1) + dv * (1 - u.beta2) * 2 * g) * u.grad_scale + dout[3][0] * 2 * in[1][i];
+      grads[2][i] = dm * u.beta1;
+      grads[3][i] = dv * u.beta2;
+    }
+    return grads;
+  };
+  return c;
+}
+
 const std::map<std::string, std::function<OpCase(Rng&)>>& cases() {
   static const std::map<std::string, std::function<OpCase(Rng&)>> all = {
       {"gemm_nn", [](Rng& r) { return gemm_case(r, false, false); }},
@@ -281,6 +387,10 @@ const std::map<std::string, std::function<OpCase(Rng&)>>& cases() {
       {"embedding", embedding_case},
       {"logprobs", logprobs_case},
       {"cross_entropy", cross_entropy_case},
+      {"add", add_case},
+      {"bias", bias_case},
+      {"dropout", dropout_case},
+      {"adamw", adamw_case},
   };
   return all;
 }
