@@ -17,6 +17,14 @@ const RELEASE = 'xreason';
 const NAMESPACE = 'xreason-system';
 const GPU_KUEUE = join(CHART, 'ci/gpu-kueue-values.yaml');
 
+interface OperatorPod {
+  containers: {
+    env: { name: string; value?: string; valueFrom?: { secretKeyRef?: object } }[];
+    volumeMounts: { name: string; mountPath: string }[];
+  }[];
+  volumes: { name: string; emptyDir?: object }[];
+}
+
 const objectsOf = (rendered: RenderedChart, kind: string) =>
   templated(rendered)
     .map((m) => m.object)
@@ -85,6 +93,17 @@ describe('what each values file turns on', () => {
       TRITON_URL: 'http://triton.inference.svc:8000',
     });
     expect(rendered.notes).toContain('Kueue queue "team-a-gpus"');
+  });
+
+  it('the operator keeps its state on the /tmp emptyDir (read-only root) and every replica shares one API token', () => {
+    const rendered = renderChart({ releaseName: RELEASE, namespace: NAMESPACE });
+    const pod = (objectsOf(rendered, 'Deployment')[0]!.spec as { template: { spec: OperatorPod } }).template.spec;
+    const container = pod.containers[0]!;
+    const env = new Map(container.env.map((e) => [e.name, e]));
+    const stateDir = env.get('XREASON_STATE_DIR')?.value ?? '';
+    const mount = container.volumeMounts.find((m) => stateDir.startsWith(`${m.mountPath}/`));
+    expect(pod.volumes.find((v) => v.name === mount?.name)?.emptyDir, stateDir).toBeDefined();
+    expect(env.get('XREASON_API_TOKEN')?.valueFrom?.secretKeyRef).toEqual({ name: 'xreason-api-token', key: 'token' });
   });
 
   it('a values list of namespaces gives one Role and RoleBinding per namespace', () => {
