@@ -86,7 +86,7 @@ describe('what each values file turns on', () => {
     expect(objectsOf(rendered, 'ClusterRole').map((r) => r.metadata.name)).toEqual(['xreason']);
     expect(objectsOf(rendered, 'ServiceMonitor').map((s) => s.metadata.labels?.release)).toEqual(['prometheus']);
     expect(objectsOf(rendered, 'ConfigMap')[0]!.data).toMatchObject({
-      XREASON_KUBE_NAMESPACES: '*',
+      XREASON_KUBE_NAMESPACES: '', // the operator's "every namespace"
       XREASON_KUBE_KUEUE_QUEUE: 'team-a-gpus',
       XREASON_KUBE_PRIORITY_CLASS: 'gpu-training',
       XREASON_KUBE_BACKOFF_LIMIT_PER_INDEX: '1',
@@ -106,13 +106,13 @@ describe('what each values file turns on', () => {
     expect(env.get('XREASON_API_TOKEN')?.valueFrom?.secretKeyRef).toEqual({ name: 'xreason-api-token', key: 'token' });
   });
 
-  it('a values list of namespaces gives one Role and RoleBinding per namespace', () => {
-    const rendered = renderChart({ values: [{ operator: { watchNamespaces: ['team-a', 'team-b'] } }] });
-    expect(objectsOf(rendered, 'RoleBinding').map((r) => r.metadata.namespace)).toEqual([
-      'team-a',
-      'team-b',
-      NAMESPACE,
+  it('one watched namespace gets the Role and RoleBinding; the leader-election Role stays in the release namespace', () => {
+    const rendered = renderChart({ values: [{ operator: { watchNamespaces: ['team-a'] } }] });
+    expect(objectsOf(rendered, 'RoleBinding').map((r) => [r.metadata.name, r.metadata.namespace])).toEqual([
+      ['xreason', 'team-a'],
+      ['xreason-leader-election', NAMESPACE],
     ]);
+    expect(objectsOf(rendered, 'ConfigMap')[0]!.data).toMatchObject({ XREASON_KUBE_NAMESPACES: 'team-a' });
   });
 });
 
@@ -148,6 +148,12 @@ describe('the check fails, naming the problem, on a broken values override', () 
     );
     expect(problems).toContain(
       'ConfigMap/xreason XREASON_KUBE_IMAGE_TRAINER: image ghcr.io/xreason/trainer:latest uses the latest tag',
+    );
+  });
+
+  it('several watched namespaces are refused at install time (the operator would refuse to start)', () => {
+    expect(() => renderChart({ values: [{ operator: { watchNamespaces: ['team-a', 'team-b'] } }] })).toThrow(
+      'operator.watchNamespaces: the operator watches one namespace, or every namespace with ["*"]; several are not supported yet',
     );
   });
 
