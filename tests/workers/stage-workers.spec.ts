@@ -44,7 +44,13 @@ describe('stage workers', () => {
   const run = { name: 'demo-run', namespace: 'default', uid: randomUUID() };
   let database: Database;
   let broker: Broker;
-  const events: { stage: string; phase: string; progress?: number }[] = [];
+  const events: {
+    stage: string;
+    phase: string;
+    progress?: number;
+    message?: string;
+    metrics?: Record<string, number>;
+  }[] = [];
   let consumer: ReturnType<Kafka['consumer']>;
 
   const spec: AlignmentRunSpec = {
@@ -237,6 +243,11 @@ describe('stage workers', () => {
       .toEqual(['data', 'eval', 'merge', 'sft-es', 'sft-fr']);
     for (const name of ['data', 'sft-fr', 'merge', 'eval'])
       expect(events.some((e) => e.stage === name && e.phase === 'Running')).toBe(true);
+    // The eval stage's progress carries its items, rate and ETA (numbers in metrics, a line in message).
+    const evalProgress = events.filter((e) => e.stage === 'eval' && e.phase === 'Running' && e.metrics?.items_total);
+    expect(evalProgress.length).toBeGreaterThan(0);
+    expect(evalProgress[0]!.metrics).toMatchObject({ items_total: 3 });
+    expect(evalProgress[0]!.message).toMatch(/^merge: world-test-iid (es|fr) \d+\/3 items/);
   });
 
   it.each([

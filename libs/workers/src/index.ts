@@ -59,3 +59,6 @@ export { EVAL_SUMMARY_FILE, WORLD_SUITE, evalStage, type EvalSummaryRow } from '
 export { grpoStage } from './stages/grpo.js';
 export { trainerStages } from './stages/trainer.js';
 export { notYetAvailable } from './stages/unsupported.js';
+// EvalSchedule firings (`main.js schedule` of the eval service).
+export { runScheduledNight, type ScheduledNightOptions } from './schedules/scheduled-night.js';
+export { runScheduledNightWorker } from './schedules/scheduled-night-worker.js';

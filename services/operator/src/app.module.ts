@@ -12,6 +12,7 @@ import { ClusterOrchestrator } from './runs/cluster-orchestrator.js';
 import { LocalOrchestrator } from './runs/local-orchestrator.js';
 import { ORCHESTRATOR, type Orchestrator } from './runs/orchestrator.js';
 import { RunsController } from './runs/runs.controller.js';
+import { EvalSchedulesController } from './schedules/eval-schedules.controller.js';
 
 /**
  * Stops the control loop before the database closes (Nest destroys modules before it shuts the
@@ -29,11 +30,13 @@ export class OrchestratorLifecycle implements OnModuleDestroy {
 export interface OperatorAppOptions {
   config: OperatorConfig;
   telemetry: Telemetry;
+  /** Local mode's clock for the schedule runner (tests move it); the wall clock otherwise. */
+  clock?: () => Date;
 }
 
 @Module({})
 export class OperatorModule {
-  static forRoot({ config, telemetry }: OperatorAppOptions): DynamicModule {
+  static forRoot({ config, telemetry, clock }: OperatorAppOptions): DynamicModule {
     return {
       module: OperatorModule,
       imports: [
@@ -50,7 +53,7 @@ export class OperatorModule {
           },
         }),
       ],
-      controllers: [HealthController, InfoController, RunsController],
+      controllers: [HealthController, InfoController, RunsController, EvalSchedulesController],
       providers: [
         {
           provide: API_TOKEN,
@@ -69,7 +72,7 @@ export class OperatorModule {
             const log = (message: string) => telemetry.logger.info({ component: 'control-loop' }, message);
             return config.mode === 'cluster'
               ? new ClusterOrchestrator(config, log)
-              : new LocalOrchestrator(database.dataSource, config, database.url, log);
+              : new LocalOrchestrator(database.dataSource, config, database.url, log, clock ? { clock } : {});
           },
         },
         OrchestratorLifecycle,

@@ -51,3 +51,15 @@ export interface ScheduledNightResult {
   /** Regressions over all evaluations of the night. */
   regressions: number;
 }
+
+/** YYYY-MM-DD of an instant in an IANA time zone: the `night` a scheduled time belongs to. */
+export function calendarDate(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}

@@ -1,3 +1,4 @@
+import { calendarDate } from '@xreason/contracts';
 import { Cron } from 'croner';
 
 /** A schedule the operator cannot evaluate (bad cron expression or time zone), naming the field. */
@@ -65,15 +66,4 @@ export function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function calendarDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
 }

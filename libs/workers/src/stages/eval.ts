@@ -17,9 +17,11 @@ import {
   EngineBackend,
   EvaluationStore,
   evaluate,
+  formatProgress,
   runEvaluation,
   writeEvaluationFiles,
   type Aggregate,
+  type EvaluationProgress,
   type EvaluationRequest,
 } from '@xreason/evaluation';
 import { loadModel } from '@xreason/models';
@@ -121,10 +123,18 @@ export const evalStage: StageFunction = async (context, io) => {
         ...(modes ? { modes } : {}),
         bootstrap: { seed: context.spec.seed ?? 1 },
       };
-      const onProgress = (p: { itemsDone: number; itemsTotal: number; language: string }) =>
+      // Every batch: the stage's fraction done, and items/s with the ETA in the message (StageEvents
+      // locally and in a cluster; `xreason eval` draws it on stderr).
+      const onProgress = (p: EvaluationProgress) =>
         void io.reporter.report('Running', {
           progress: (done + p.itemsDone / Math.max(1, p.itemsTotal)) / (models.length * suites.length),
-          message: `${model.source} on ${suite.name} (${p.language}): ${p.itemsDone}/${p.itemsTotal} items`,
+          message: `${model.source}: ${formatProgress(p)}`,
+          metrics: {
+            items_done: p.itemsDone,
+            items_total: p.itemsTotal,
+            items_per_second: p.itemsPerSecond,
+            ...(p.etaSeconds !== undefined ? { eta_seconds: p.etaSeconds } : {}),
+          },
         });
       let aggregates: Aggregate[];
       let resultsPath: string;
@@ -182,13 +192,13 @@ export const evalStage: StageFunction = async (context, io) => {
   return { outputs, artifacts, metrics };
 };
 
-interface LoadedSuite {
+export interface LoadedSuite {
   name: string;
   version: string;
   items: BenchmarkItem[];
 }
 
-async function loadSuite(context: StageContext, name: string, field: string): Promise<LoadedSuite> {
+export async function loadSuite(context: StageContext, name: string, field: string): Promise<LoadedSuite> {
   const dataIndex = context.spec.data.findIndex((d) => d.name === name);
   const source = dataIndex >= 0 ? context.spec.data[dataIndex] : undefined;
   const dataField = `/spec/data/${dataIndex}/uri`;

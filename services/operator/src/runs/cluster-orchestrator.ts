@@ -82,6 +82,24 @@ export class ClusterOrchestrator implements Orchestrator {
     return this.operator.store.get(ref);
   }
 
+  async applySchedule(): Promise<never> {
+    throw new UnsupportedInModeError(
+      'in cluster mode, EvalSchedules are applied with kubectl apply -f (each becomes a CronJob)',
+    );
+  }
+
+  async listSchedules(): Promise<never> {
+    throw new UnsupportedInModeError('in cluster mode, read EvalSchedules with kubectl get evalschedules');
+  }
+
+  async getSchedule(): Promise<never> {
+    throw new UnsupportedInModeError('in cluster mode, read EvalSchedules with kubectl get evalschedules');
+  }
+
+  async deleteSchedule(): Promise<never> {
+    throw new UnsupportedInModeError('in cluster mode, EvalSchedules are deleted with kubectl delete');
+  }
+
   async logs(): Promise<StageLog[]> {
     throw new UnsupportedInModeError('in cluster mode, read stage logs with kubectl logs job/<run>-<stage>-<attempt>');
   }

@@ -2,32 +2,44 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bus } from '@xreason/bus';
-import { type AlignmentRun, TOPICS } from '@xreason/contracts';
+import { type AlignmentRun, type EvalSchedule, STAGE_WORKER_ENV, TOPICS } from '@xreason/contracts';
 import {
   ControlLoop,
+  LocalNightLauncher,
   LocalWorkloadRuntime,
   LogEventSink,
   PostgresRunStore,
+  PostgresScheduleStore,
   type RunRef,
+  ScheduleRunner,
+  localArtifactRoot,
   stageLogFile,
 } from '@xreason/orchestration';
 import type { DataSource } from 'typeorm';
 import type { OperatorConfig } from '../operator.config.js';
-import type { Orchestrator, RunView, StageLog } from './orchestrator.js';
+import type { Orchestrator, RunView, ScheduleView, StageLog } from './orchestrator.js';
 
 /** The checkout's services/ directory, seen from services/operator/{src,dist}/runs/. */
 export function defaultServicesDir(): string {
   return resolve(fileURLToPath(import.meta.url), '../../../..');
 }
 
+/** Test hooks: a clock the schedule runner reads (tests move time instead of waiting for 02:00). */
+export interface LocalOrchestratorOptions {
+  readonly clock?: () => Date;
+}
+
 /**
  * Local mode: runs in the `runs` table, stage workers as child processes of this machine, one control
- * loop (no leader election: one operator per state directory).
+ * loop (no leader election: one operator per state directory). EvalSchedules live in the same table;
+ * the schedule runner fires them as CronJobs would, each night an eval-worker child process.
  */
 export class LocalOrchestrator implements Orchestrator {
   readonly mode = 'local' as const;
   readonly store: PostgresRunStore;
   readonly runtime: LocalWorkloadRuntime;
+  readonly schedules: PostgresScheduleStore;
+  readonly scheduleRunner: ScheduleRunner;
   private readonly loop: ControlLoop;
 
   constructor(
@@ -35,18 +47,33 @@ export class LocalOrchestrator implements Orchestrator {
     private readonly config: OperatorConfig,
     databaseUrl: string,
     private readonly log: (message: string) => void,
+    options: LocalOrchestratorOptions = {},
   ) {
     const { local } = config;
+    const workerEnv = {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: config.kafka.brokers.join(','),
+      XREASON_STATE_DIR: config.stateDir,
+    };
     this.store = new PostgresRunStore(dataSource, { pollMs: local.pollMs, log });
     this.runtime = new LocalWorkloadRuntime({
       stateDir: config.stateDir,
       servicesDir: local.servicesDir ?? defaultServicesDir(),
-      env: {
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: config.kafka.brokers.join(','),
-        XREASON_STATE_DIR: config.stateDir,
-      },
+      env: workerEnv,
       pollMs: local.pollMs,
+      log,
+    });
+    this.schedules = new PostgresScheduleStore(dataSource);
+    this.scheduleRunner = new ScheduleRunner({
+      store: this.schedules,
+      launcher: new LocalNightLauncher({
+        stateDir: config.stateDir,
+        servicesDir: local.servicesDir ?? defaultServicesDir(),
+        env: { ...workerEnv, [STAGE_WORKER_ENV.artifactRoot]: localArtifactRoot(config.stateDir) },
+        log,
+      }),
+      tickMs: local.pollMs,
+      ...(options.clock ? { clock: options.clock } : {}),
       log,
     });
     this.loop = new ControlLoop({
@@ -64,6 +91,7 @@ export class LocalOrchestrator implements Orchestrator {
     // topics, so the operator creates them (and their DLQs) once. Off the start path: a broker that is
     // not up yet must not hold back reconciling.
     void this.ensureTopics();
+    this.scheduleRunner.start();
     return this.loop.start();
   }
 
@@ -83,6 +111,7 @@ export class LocalOrchestrator implements Orchestrator {
 
   /** Stops reconciling; stage workers keep running and the next operator adopts them. */
   async stop(): Promise<void> {
+    await this.scheduleRunner.stop();
     await this.loop.stop();
     await this.store.close();
     this.runtime.close();
@@ -102,6 +131,26 @@ export class LocalOrchestrator implements Orchestrator {
 
   delete(ref: RunRef) {
     return this.store.deleteRun(ref);
+  }
+
+  applySchedule(resource: EvalSchedule) {
+    return this.schedules.applySchedule(resource);
+  }
+
+  async listSchedules(): Promise<ScheduleView[]> {
+    const views: ScheduleView[] = [];
+    for (const schedule of await this.schedules.list())
+      views.push({ schedule, nights: await this.schedules.firings(schedule.uid, 1) });
+    return views;
+  }
+
+  async getSchedule(ref: RunRef): Promise<ScheduleView | undefined> {
+    const schedule = await this.schedules.get(ref);
+    return schedule ? { schedule, nights: await this.schedules.firings(schedule.uid, 20) } : undefined;
+  }
+
+  deleteSchedule(ref: RunRef) {
+    return this.schedules.deleteSchedule(ref);
   }
 
   async logs(run: RunView, stage?: string): Promise<StageLog[]> {

@@ -1,5 +1,13 @@
-import type { AlignmentRun } from '@xreason/contracts';
-import type { ApplyAction, DeleteOutcome, RunRef, StoredRun } from '@xreason/orchestration';
+import type { AlignmentRun, EvalSchedule } from '@xreason/contracts';
+import type {
+  ApplyAction,
+  DeleteOutcome,
+  Firing,
+  RunRef,
+  ScheduleApplyAction,
+  StoredRun,
+  StoredSchedule,
+} from '@xreason/orchestration';
 
 /** A run as the REST API shows it. */
 export interface RunView extends StoredRun {
@@ -28,6 +36,16 @@ export interface Orchestrator {
   delete(ref: RunRef): Promise<DeleteOutcome>;
   /** The latest attempt's log of each stage asked for (every stage that has one when `stage` is absent). */
   logs(run: RunView, stage?: string): Promise<StageLog[]>;
+  applySchedule(resource: EvalSchedule): Promise<{ schedule: StoredSchedule; action: ScheduleApplyAction }>;
+  listSchedules(): Promise<ScheduleView[]>;
+  getSchedule(ref: RunRef): Promise<ScheduleView | undefined>;
+  deleteSchedule(ref: RunRef): Promise<'deleted' | 'not-found'>;
+}
+
+/** An EvalSchedule as the REST API shows it: the resource and its latest firings, newest first. */
+export interface ScheduleView {
+  readonly schedule: StoredSchedule;
+  readonly nights: readonly Firing[];
 }
 
 export const ORCHESTRATOR = Symbol.for('@xreason/operator:orchestrator');

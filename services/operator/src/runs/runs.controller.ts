@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   ConflictException,
   Controller,
@@ -14,13 +13,13 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { API_VERSION, type AlignmentRun, SchemaValidationError, parseManifests } from '@xreason/contracts';
+import { API_VERSION } from '@xreason/contracts';
 import { RunConflictError, type RunRef } from '@xreason/orchestration';
 import { ApiTokenGuard } from '../api/api-token.guard.js';
+import { parseManifestBody } from '../api/manifest-body.js';
 import { ORCHESTRATOR, type Orchestrator, type RunView, UnsupportedInModeError } from './orchestrator.js';
 
-/** Manifests may be posted as YAML (main.ts parses these content types as text for the controller). */
-export const MANIFEST_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
+export { MANIFEST_CONTENT_TYPES } from '../api/manifest-body.js';
 
 /**
  * Runs over REST: submit (`kubectl apply`-style: create or update the spec), list, inspect, delete and
@@ -34,7 +33,7 @@ export class RunsController {
   @Post()
   @HttpCode(200)
   async apply(@Body() body: unknown) {
-    const resources = parseBody(body);
+    const resources = parseManifestBody(body, 'AlignmentRun');
     const results = [];
     for (const resource of resources) {
       const { run, action } = await this.call(() => this.orchestrator.apply(resource));
@@ -91,34 +90,6 @@ export class RunsController {
       throw error;
     }
   }
-}
-
-/** A YAML body arrives as text, a JSON one already parsed; both go through the manifest parser. */
-function parseBody(body: unknown): AlignmentRun[] {
-  const text =
-    typeof body === 'string'
-      ? body
-      : body && typeof body === 'object' && Object.keys(body).length > 0
-        ? JSON.stringify(body)
-        : '';
-  if (!text.trim())
-    throw new BadRequestException({
-      message: 'the request body must be an AlignmentRun manifest (YAML with Content-Type application/yaml, or JSON)',
-    });
-  let resources;
-  try {
-    resources = parseManifests(text, 'manifest');
-  } catch (error) {
-    if (error instanceof SchemaValidationError)
-      throw new BadRequestException({ message: error.message, problems: error.problems });
-    throw error;
-  }
-  const unsupported = resources.filter((r) => r.kind !== 'AlignmentRun');
-  if (unsupported.length > 0)
-    throw new BadRequestException({
-      message: `only AlignmentRun resources can be applied here (got ${unsupported.map((r) => r.kind).join(', ')})`,
-    });
-  return resources as AlignmentRun[];
 }
 
 function summary(run: RunView) {
