@@ -10,9 +10,9 @@ import type { KubeObject } from './chart.test-helpers.js';
  *   from, accept any extra field, while `kubectl`/Helm send fieldValidation=Strict and the server
  *   then rejects a misspelt field; the field lists come from `@kubernetes/client-node`'s generated
  *   models (the same OpenAPI, one class per type with its attribute map).
- * - our own kinds: the CRD's openAPIV3Schema (Ajv), plus unknown fields judged the way a structural
- *   schema does (a field is unknown where `properties` are listed, `additionalProperties` is not and
- *   `x-kubernetes-preserve-unknown-fields` is not set).
+ * - our own kinds: the CRD's openAPIV3Schema (Ajv, defaults applied first as the API server does),
+ *   plus unknown fields judged the way a structural schema does (a field is unknown where `properties`
+ *   are listed, `additionalProperties` is not and `x-kubernetes-preserve-unknown-fields` is not set).
  * - monitoring.coreos.com: `@kubernetes-models/prometheus-operator` (types and required fields only:
  *   its schemas carry no field lists).
  *
@@ -111,7 +111,9 @@ function unknownStructuralFields(value: unknown, schema: SchemaNode, path: strin
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// useDefaults: the API server applies a structural schema's defaults before it validates, so a
+// required field with a default may be left out of a manifest.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 
 /** OpenAPI 3.0 (what a CRD holds) → the JSON Schema Ajv validates: bounds, nullable, int-or-string. */
 function toJsonSchema(node: SchemaNode): SchemaNode {
@@ -150,7 +152,7 @@ export async function kubernetesSchemaErrors(
     if (!served) return [`${prefix}: ${apiVersion} is not a served version of the ${kind} CRD`];
     const schema = served.schema.openAPIV3Schema;
     const validate = ajv.compile(toJsonSchema(schema));
-    const errors = validate(object) ? [] : formatAjv(prefix, validate.errors);
+    const errors = validate(structuredClone(object)) ? [] : formatAjv(prefix, validate.errors);
     unknownStructuralFields(object, schema, '', errors);
     return errors.map((e) => (e.startsWith(prefix) ? e : `${prefix}${e}`));
   }
