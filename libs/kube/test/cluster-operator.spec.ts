@@ -64,6 +64,30 @@ describe('cluster operator against the Kubernetes test API server', () => {
     ).toBe(true);
   });
 
+  it('a Job failed by the podFailurePolicy FailJob rule (worker exit code 64, bad input) is not retried', async () => {
+    cluster.operator();
+    cluster.server.put(RUNS, runManifest('r64'));
+    await eventually(() => expect(cluster.jobNames()).toEqual(['r64-data-1']));
+    cluster.setJob(
+      'r64-data-1',
+      'Failed',
+      'Container worker for pod ml/r64-data-1-x7k2p failed with exit code 64 matching FailJob rule at index 1',
+      'PodFailurePolicy',
+    );
+
+    await eventually(() => expect(cluster.run('r64')?.status?.phase).toBe('Failed'));
+    const failed = cluster.run('r64');
+    expect(condition(failed, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'StageFailed',
+      message: expect.stringContaining('exit code 64'),
+    });
+    expect(failed?.status.stages[0]).toMatchObject({ name: 'data', phase: 'Failed', attempts: 1 });
+    // maxRetries is 1 and the retry delay 100 ms: give a retry the time it would take, then look.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(cluster.jobNames()).toEqual(['r64-data-1']);
+  });
+
   it('a restarted operator picks the run up where it was without creating a duplicate Job', async () => {
     const first = cluster.operator('operator-a');
     cluster.server.put(RUNS, runManifest('r2'));

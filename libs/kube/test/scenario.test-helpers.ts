@@ -96,8 +96,13 @@ export class Cluster {
       .sort();
   }
 
-  /** Plays the Job controller: marks a Job running, complete or failed. */
-  setJob(name: string, state: 'Running' | 'Complete' | 'Failed', message = ''): void {
+  /** Plays the Job controller: marks a Job running, complete or failed (by default, out of retries). */
+  setJob(
+    name: string,
+    state: 'Running' | 'Complete' | 'Failed',
+    message = '',
+    failedReason: 'BackoffLimitExceeded' | 'PodFailurePolicy' = 'BackoffLimitExceeded',
+  ): void {
     const job = this.server.get(JOBS, NS, name);
     if (!job) throw new Error(`no job ${name}`);
     const now = new Date().toISOString();
@@ -109,7 +114,7 @@ export class Cluster {
         {
           type: state,
           status: 'True',
-          reason: state === 'Failed' ? 'BackoffLimitExceeded' : 'Completed',
+          reason: state === 'Failed' ? failedReason : 'Completed',
           message,
           lastTransitionTime: now,
         },

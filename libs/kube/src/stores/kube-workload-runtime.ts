@@ -106,6 +106,9 @@ export class KubeWorkloadRuntime implements WorkloadRuntime {
   }
 }
 
+/** The Failed condition's reason when a podFailurePolicy FailJob rule matched (batch/v1 JobReasonPodFailurePolicy). */
+export const JOB_FAILED_BY_POD_FAILURE_POLICY = 'PodFailurePolicy';
+
 /** A Job's state as the reconciler sees it; undefined for Jobs without our stage labels. */
 export function observeJob(job: V1Job): ObservedWorkload | undefined {
   const labels = job.metadata?.labels ?? {};
@@ -136,6 +139,9 @@ export function observeJob(job: V1Job): ObservedWorkload | undefined {
     stage,
     attempt,
     state,
+    // Only a FailJob rule of the podFailurePolicy fails a Job with this reason, and the stage Job's only
+    // FailJob rule is the worker's exit code 64 (bad input): retrying cannot help, as locally.
+    ...(failed?.reason === JOB_FAILED_BY_POD_FAILURE_POLICY ? { permanent: true } : {}),
     ...(message ? { message } : {}),
     ...(startedAt ? { startedAt } : {}),
     ...((complete || failed) && finishedAt ? { finishedAt } : {}),
