@@ -30,12 +30,13 @@ export class ApiClient {
 
   async request<T>(method: string, path: string, body?: { text: string; contentType: string }): Promise<T> {
     const url = `${this.baseUrl}/api/v1${path}`;
+    const token = this.token(); // its own error: a missing token is not an unreachable operator
     let response: Response;
     try {
       response = await fetch(url, {
         method,
         headers: {
-          authorization: `Bearer ${this.token()}`,
+          authorization: `Bearer ${token}`,
           accept: 'application/json',
           ...(body ? { 'content-type': body.contentType } : {}),
         },

@@ -9,6 +9,9 @@ export function createProgram(): Command {
     .description("Teach language models to reason in the user's language, and prove it with evaluation.")
     .version(CLI_VERSION, '-V, --version')
     .showHelpAfterError('(run "xreason --help" for usage)')
+    // Options belong to the command they follow: `xreason eval schedule status --state-dir D` gives D to
+    // `status`, not to `eval` (which has a --state-dir of its own).
+    .enablePositionalOptions()
     .exitOverride();
   const seen = new Set<string>();
   for (const command of COMMANDS) {

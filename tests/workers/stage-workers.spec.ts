@@ -246,8 +246,8 @@ describe('stage workers', () => {
     // The eval stage's progress carries its items, rate and ETA (numbers in metrics, a line in message).
     const evalProgress = events.filter((e) => e.stage === 'eval' && e.phase === 'Running' && e.metrics?.items_total);
     expect(evalProgress.length).toBeGreaterThan(0);
-    expect(evalProgress[0]!.metrics).toMatchObject({ items_total: 3 });
-    expect(evalProgress[0]!.message).toMatch(/^merge: world-test-iid (es|fr) \d+\/3 items/);
+    expect(evalProgress[0]!.metrics).toMatchObject({ items_total: 6 }); // 3 problems × 2 languages
+    expect(evalProgress[0]!.message).toMatch(/^merge: world-test-iid (es|fr) \d+\/6 items/);
   });
 
   it.each([

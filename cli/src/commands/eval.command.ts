@@ -13,6 +13,7 @@ import { EVAL_SUMMARY_FILE, type EvalSummaryRow, evalStage } from '@xreason/work
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type CliCommand, UserError } from '../cli-command.js';
 import { renderEvalSummary } from '../eval-summary.js';
+import { registerEvalScheduleCommands } from './eval-schedule.command.js';
 import { parseChoice, parsePositiveInteger } from '../options.js';
 import { Progress } from '../progress.js';
 
@@ -43,15 +44,16 @@ interface EvalOptions {
 export const evalCommand: CliCommand = {
   name: 'eval',
   register(program) {
-    program
-      .command('eval')
+    const evalCommand = program.command('eval');
+    registerEvalScheduleCommands(evalCommand);
+    evalCommand
       .description('evaluate a checkpoint on a suite: pass@k and language consistency per language, every sample kept')
-      .requiredOption('--model <dir>', 'Hugging Face checkpoint directory (with tokenizer.json)')
+      .option('--model <dir>', 'Hugging Face checkpoint directory (with tokenizer.json); required')
       .option('--adapter <dir>', 'PEFT adapter directory')
-      .requiredOption('--suite <name>', '"world" (held-out synthetic problems) or a benchmark suite, e.g. mgsm')
+      .option('--suite <name>', '"world" (held-out synthetic problems) or a benchmark suite, e.g. mgsm; required')
       .option('--data <dir>', 'directory with the suite files (for benchmark suites)')
       .option('--count <n>', 'problems per language for the world suite', '50')
-      .requiredOption('--languages <codes>', 'comma-separated, e.g. ja,fr,es')
+      .option('--languages <codes>', 'comma-separated, e.g. ja,fr,es; required')
       .option('--n <n>', 'samples per item', '4')
       .option('--k <list>', 'pass@k for these k (each ≤ n)', '1')
       .option('--temperature <t>', 'sampling temperature (default 0.7 when n > 1, else greedy)')
@@ -64,6 +66,14 @@ export const evalCommand: CliCommand = {
       .option('--no-db', 'files only: no Postgres (no cache, no history)')
       .option('--json', 'print the summary rows as JSON')
       .action(async (o: EvalOptions) => {
+        // Checked here rather than by commander: its required options would be demanded of the
+        // `eval schedule …` subcommands too.
+        for (const [flag, value] of [
+          ['--model <dir>', o.model],
+          ['--suite <name>', o.suite],
+          ['--languages <codes>', o.languages],
+        ] as const)
+          if (value === undefined) throw new UserError(`required option '${flag}' not specified`);
         const languages = o.languages.split(',').map((l) => l.trim());
         const bad = languages.filter((l) => !isLanguageCode(l));
         if (bad.length > 0) throw new UserError(`--languages: unknown language code(s) ${bad.join(', ')}`);

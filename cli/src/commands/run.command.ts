@@ -1,15 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AlignmentRunStatus } from '@xreason/contracts';
-import { ApiClient } from '../api-client.js';
-import { type CliCommand, UserError } from '../cli-command.js';
-
-interface ConnectionOptions {
-  url?: string;
-  stateDir: string;
-  namespace: string;
-}
+import {
+  type ConnectionOptions,
+  age,
+  applyManifests,
+  client,
+  duration,
+  namespaceQuery as query,
+  readManifestFile,
+  table,
+  withConnection,
+} from '../operator-api.js';
+import type { CliCommand } from '../cli-command.js';
 
 interface RunSummary {
   name: string;
@@ -39,37 +41,17 @@ export const runCommand: CliCommand = {
   name: 'run',
   register(program) {
     const run = program.command('run').description('submit and follow alignment runs on the operator');
-    const connection = (command: Command) =>
-      command
-        .option(
-          '--url <url>',
-          'operator URL (default: XREASON_OPERATOR_URL, the local platform, or http://127.0.0.1:7070)',
-        )
-        .option('--state-dir <dir>', 'local state holding the API token', process.env.XREASON_STATE_DIR ?? '.xreason')
-        .option('-n, --namespace <ns>', 'namespace of the run', 'default');
-    const client = (options: ConnectionOptions) =>
-      new ApiClient({ stateDir: resolve(options.stateDir), ...(options.url ? { url: options.url } : {}) });
-    const query = (options: ConnectionOptions) =>
-      options.namespace === 'default' ? '' : `?namespace=${encodeURIComponent(options.namespace)}`;
+    const connection = (command: Command) => withConnection(command, 'namespace of the run');
 
     connection(
       run
         .command('apply')
-        .description('create a run from a manifest, or update its spec (YAML or JSON, several documents allowed)')
-        .requiredOption('-f, --file <file>', 'AlignmentRun manifest ("-" reads stdin)'),
+        .description(
+          'create runs and schedules from a manifest, or update their specs (AlignmentRun and EvalSchedule; YAML or JSON, several documents allowed)',
+        )
+        .requiredOption('-f, --file <file>', 'manifest ("-" reads stdin)'),
     ).action(async (options: ConnectionOptions & { file: string }) => {
-      let text: string;
-      try {
-        text = readFileSync(options.file === '-' ? 0 : resolve(options.file), 'utf8');
-      } catch (error) {
-        throw new UserError(`cannot read ${options.file}: ${(error as Error).message}`);
-      }
-      const result = await client(options).request<{ results: { name: string; action: string; generation: number }[] }>(
-        'POST',
-        '/runs',
-        { text, contentType: 'application/yaml' },
-      );
-      for (const r of result.results) console.log(`alignmentrun/${r.name} ${r.action} (generation ${r.generation})`);
+      await applyManifests(client(options), readManifestFile(options.file));
     });
 
     connection(
@@ -164,32 +146,4 @@ function renderRun(run: RunResource): string {
       ]),
     ),
   ].join('\n');
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-function duration(from?: string, to?: string): string {
-  if (!from) return '-';
-  return human((to ? Date.parse(to) : Date.now()) - Date.parse(from));
-}
-
-function age(since?: string): string {
-  return since ? human(Date.now() - Date.parse(since)) : '-';
-}
-
-function human(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
-  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
 }

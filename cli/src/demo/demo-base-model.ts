@@ -1,46 +1,107 @@
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { type WorldLanguage, recipeRegistry } from '@xreason/datasets';
-import { initRandomCheckpoint } from '@xreason/models';
-import { trainByteLevelBpe } from '@xreason/tokenizer';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type WorldLanguage, SeededRandom, recipeRegistry } from '@xreason/datasets';
+import { type DecoderConfig, EngineModel, type TrainSequence, randomWeights, weightBuffers } from '@xreason/engine';
+import { saveCheckpoint } from '@xreason/models';
+import { type Tokenizer, trainByteLevelBpe } from '@xreason/tokenizer';
 
 export interface DemoBaseModelOptions {
   dir: string;
   languages: readonly WorldLanguage[];
   seed: number;
+  /** Optimiser steps of pretraining (batch 16); more steps, better arithmetic. */
+  steps: number;
+  onProgress?: (step: number, total: number, loss: number) => void;
 }
 
+/** What the demo's base model is; the cache directory name carries it, so another size builds anew. */
+export function demoBaseModelKey(options: Pick<DemoBaseModelOptions, 'languages' | 'seed' | 'steps'>): string {
+  return `base-${[...options.languages].sort().join('-')}-s${options.seed}-t${options.steps}`;
+}
+
+const MARKER = 'demo-base.json';
+const BATCH = 16;
+const PEAK_LR = 3e-3;
+const WARMUP = 50;
+
 /**
- * The demo's base model: a tiny Qwen2-style decoder, randomly initialised, with a byte-level BPE
- * tokenizer trained on the very text the recipe will show it — so the whole pipeline runs on one CPU in
- * minutes. Nothing is downloaded; a real run points `baseModel.uri` at a Hugging Face checkpoint instead.
- * Built once and reused (the directory is complete once `config.json` is there).
+ * The demo's base model: a tiny Qwen2-style decoder (~0.9M parameters) that has learnt to solve the
+ * synthetic world's problems reasoning in English whatever the question's language — the habit of
+ * today's reasoning models that budget alignment corrects. Pretrained here by full fine-tuning on the
+ * english-reasoning recipe, with a byte-level BPE tokenizer trained on English and native chains (so
+ * the later SFT data tokenizes well). Nothing is downloaded; a real run points `baseModel.uri` at a
+ * Hugging Face checkpoint instead. Built once per key and reused: the directory is complete once its
+ * marker file is there (it is built in a sibling and renamed).
  */
 export async function ensureDemoBaseModel(options: DemoBaseModelOptions): Promise<{ dir: string; created: boolean }> {
-  if (existsSync(join(options.dir, 'config.json')) && existsSync(join(options.dir, 'tokenizer.json'))) {
-    return { dir: options.dir, created: false };
-  }
-  rmSync(options.dir, { recursive: true, force: true }); // an interrupted earlier build
-  const examples = recipeRegistry
+  if (existsSync(join(options.dir, MARKER))) return { dir: options.dir, created: false };
+  const staging = join(dirname(options.dir), `.${demoBaseModelKey(options)}-building`);
+  rmSync(staging, { recursive: true, force: true }); // an interrupted earlier build
+  mkdirSync(dirname(options.dir), { recursive: true });
+
+  const problems = 600;
+  const english = recipeRegistry
+    .get('english-reasoning')
+    .build({ languages: options.languages, seed: options.seed, count: problems });
+  const native = recipeRegistry
     .get('budget-sft')
-    .build({ languages: options.languages, seed: options.seed, count: 200 });
+    .build({ languages: options.languages, seed: options.seed + 1000, count: 200 });
   const tokenizer = await trainByteLevelBpe(
-    examples.map((e) => `${e.prompt}${e.completion}`),
+    [...english.slice(0, 800), ...native].map((e) => `${e.prompt}${e.completion}`),
     { vocabSize: 1024 },
   );
-  await initRandomCheckpoint({
-    arch: 'qwen2',
-    vocab: tokenizer.vocabSize,
-    hidden: 64,
-    layers: 2,
-    heads: 4,
-    kvHeads: 2,
-    intermediate: 160,
+  const config: DecoderConfig = {
+    architecture: 'qwen2',
+    vocabSize: tokenizer.vocabSize,
+    hiddenSize: 128,
+    numLayers: 4,
+    numHeads: 4,
+    numKvHeads: 2,
+    intermediateSize: 384,
     tieEmbeddings: true,
-    seed: options.seed,
-    out: options.dir,
-  });
-  // Written after the weights: a directory with both files is a finished base model.
-  tokenizer.save(options.dir);
+  };
+  const model = EngineModel.create(config, weightBuffers(randomWeights(config, options.seed)));
+  model.setBaseTrainable(true);
+  const sequences = await Promise.all(english.map((e) => encodeExample(tokenizer, e.prompt, e.completion)));
+  const random = new SeededRandom(options.seed);
+  let order: number[] = [];
+  for (let step = 0; step < options.steps; step++) {
+    if (order.length < BATCH) order = [...order, ...shuffled(sequences.length, random)];
+    const batch = order.splice(0, BATCH).map((i) => sequences[i]!);
+    model.zeroGrad();
+    const loss = await model.lossAndBackward(batch);
+    await model.adamwStep({ lr: learningRate(step, options.steps), weightDecay: 0.01, maxGradNorm: 1 });
+    options.onProgress?.(step + 1, options.steps, loss);
+  }
+  await saveCheckpoint(model, staging);
+  tokenizer.save(staging);
+  writeFileSync(
+    join(staging, MARKER),
+    `${JSON.stringify({ recipe: 'english-reasoning', problems, steps: options.steps, batch: BATCH, seed: options.seed, languages: options.languages }, null, 2)}\n`,
+  );
+  rmSync(options.dir, { recursive: true, force: true });
+  renameSync(staging, options.dir);
   return { dir: options.dir, created: true };
+}
+
+function shuffled(n: number, random: SeededRandom): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = random.int(0, i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Linear warm-up, then cosine decay to a tenth of the peak. */
+function learningRate(step: number, total: number): number {
+  if (step < WARMUP) return (PEAK_LR * (step + 1)) / WARMUP;
+  const progress = (step - WARMUP) / Math.max(1, total - WARMUP);
+  return PEAK_LR * (0.1 + 0.45 * (1 + Math.cos(Math.PI * progress)));
+}
+
+async function encodeExample(tokenizer: Tokenizer, prompt: string, completion: string): Promise<TrainSequence> {
+  const promptIds = await tokenizer.encodeIds(prompt, { addSpecialTokens: false });
+  const completionIds = await tokenizer.encodeIds(completion, { addSpecialTokens: false });
+  return { ids: [...promptIds, ...completionIds], promptLength: promptIds.length };
 }
