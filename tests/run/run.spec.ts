@@ -189,6 +189,46 @@ describe('xreason run (local mode, end to end)', () => {
     expect(unknown.stderr).toMatch(/run demo has no stage nope; its stages: data, sft-ja/);
   }, 30_000);
 
+  it('applies an EvalSchedule from the same file as a run, shows its status, and deletes it', async () => {
+    const schedule = `apiVersion: xreason.io/v1alpha1
+kind: EvalSchedule
+metadata: { name: nightly }
+spec:
+  schedule: '0 2 * * *'
+  timeZone: Asia/Tokyo
+  models: [{ name: candidate, uri: /models/candidate }]
+  languages: [ja]
+  evaluation: { suites: [world], samples: 2, k: [1] }
+`;
+    writeFileSync(join(root, 'both.yaml'), `${readFileSync(join(root, 'demo.yaml'), 'utf8')}\n---\n${schedule}`);
+    const applied = await run('apply', '-f', join(root, 'both.yaml'));
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout.trim().split('\n')).toEqual([
+      'alignmentrun/demo unchanged (generation 1)',
+      'evalschedule/nightly created (generation 1)',
+    ]);
+    const evalSchedule = (...args: string[]) => xreason(['eval', 'schedule', ...args, '--state-dir', stateDir]);
+    expect((await evalSchedule('apply', '-f', join(root, 'both.yaml'))).stderr).toMatch(
+      /only EvalSchedule resources are applied here \(the file has AlignmentRun demo\)/,
+    );
+    // The runner writes the status within a tick (XREASON_LOCAL_POLL_MS).
+    const deadline = Date.now() + 15_000;
+    let shown = await evalSchedule('status', 'nightly');
+    while (!/conditions Available=True \(Scheduled\)/.test(shown.stdout) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      shown = await evalSchedule('status', 'nightly');
+    }
+    expect(shown.stdout).toMatch(/schedule\s+nightly: "0 2 \* \* \*" in Asia\/Tokyo/);
+    expect(shown.stdout).toMatch(/conditions Available=True \(Scheduled\)\s+Progressing=False \(Idle\)/);
+    expect(shown.stdout).toMatch(/next at \d{4}-\d{2}-\d{2}T17:00:00\.000Z/); // 02:00 in Tokyo
+    expect(shown.stdout).toMatch(/no nights yet/);
+    expect((await evalSchedule('status')).stdout).toMatch(/nightly\s+0 2 \* \* \*\s+Asia\/Tokyo\s+false\s+0\s+-\s+-/);
+    const json = JSON.parse((await evalSchedule('status', 'nightly', '--json')).stdout) as { nights: unknown[] };
+    expect(json.nights).toEqual([]);
+    expect((await evalSchedule('delete', 'nightly')).stdout.trim()).toBe('evalschedule/nightly deleted');
+    expect((await evalSchedule('status', 'nightly')).stderr).toMatch(/evalschedule nightly not found/);
+  }, 60_000);
+
   it('deletes a run: the finalizer is released and the run is gone', async () => {
     const deleted = await run('delete', 'demo');
     expect(deleted.code).toBe(0);
