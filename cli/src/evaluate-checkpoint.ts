@@ -1,11 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  API_VERSION,
-  type AlignmentRunSpec,
-  type LanguageCode,
-  parseResource,
-} from '@xreason/contracts';
+import { API_VERSION, type AlignmentRunSpec, type LanguageCode, parseResource } from '@xreason/contracts';
 import { EVAL_SUMMARY_FILE, type EvalSummaryRow, evalStage } from '@xreason/workers';
 
 export interface CheckpointEvaluation {

@@ -7,7 +7,8 @@ import { xreason } from '../cli/run-cli.js';
 /**
  * The main job, end to end and small: the local platform, the tiny base model, a budget-alignment run
  * through every stage (data-prep → SFT per language → GRPO over Kafka → merge → eval), and the
- * evaluation table. Sizes are cut to the minimum that still exercises every stage.
+ * evaluation of every model (base, SFT, GRPO, merge) into report.json and report.html. `--quick` cuts
+ * the sizes to the minimum that still exercises every stage; its numbers mean nothing, the shape does.
  */
 describe('xreason demo', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'xreason-demo-'));
@@ -15,20 +16,18 @@ describe('xreason demo', () => {
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
   it(
-    'runs budget-alignment through every stage on the tiny model and prints the evaluation',
+    'runs budget-alignment through every stage on the tiny model and reports every model per language',
     async () => {
+      const out = join(stateDir, 'report');
       const run = await xreason([
         'demo',
+        '--quick',
         '--state-dir',
         stateDir,
+        '--out',
+        out,
         '--languages',
         'ja,fr',
-        '--problems',
-        '16',
-        '--epochs',
-        '1',
-        '--grpo-steps',
-        '2',
         '--timeout',
         '10',
       ]);
@@ -37,9 +36,24 @@ describe('xreason demo', () => {
       for (const stage of ['data', 'sft-ja', 'sft-fr', 'grpo-ja', 'grpo-fr', 'merge', 'eval']) {
         expect(run.stderr).toMatch(new RegExp(`${stage}\\s+Succeeded`));
       }
-      expect(run.stdout).toMatch(/evaluation on world/);
-      expect(run.stdout).toMatch(/\bja\b[\s\S]*\bfr\b/);
-      const name = /run (demo-\d+) succeeded/.exec(run.stdout)?.[1];
+      // report.json: one row per language and stage, each a fraction, the stages in pipeline order
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+        rows: { model: string; stage: string; language: string; 'pass@1': number; language_consistency: number }[];
+      };
+      for (const language of ['fr', 'ja']) {
+        const rows = report.rows.filter((r) => r.language === language);
+        expect(rows.map((r) => r.stage)).toEqual(['base', 'sft', 'grpo', 'merge']);
+        expect(rows.map((r) => r.model)).toEqual(['base', `sft-${language}`, `grpo-${language}`, 'merge']);
+        for (const r of rows) {
+          expect(r['pass@1']).toBeGreaterThanOrEqual(0);
+          expect(r['pass@1']).toBeLessThanOrEqual(1);
+          expect(r.language_consistency).toBeGreaterThanOrEqual(0);
+          expect(r.language_consistency).toBeLessThanOrEqual(1);
+        }
+      }
+      expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<svg[\s\S]*sft-ja[\s\S]*<\/svg>/);
+      expect(run.stdout).toMatch(/ja\s+merge\s+\d+\.\d%/);
+      const name = /run (demo-\d+) succeeded/.exec(run.stderr)?.[1];
       expect(name).toBeDefined();
       const grpoSteps = join(stateDir, 'artifacts', 'default', name!, 'grpo-ja', 'grpo', 'steps.jsonl');
       expect(existsSync(grpoSteps)).toBe(true);

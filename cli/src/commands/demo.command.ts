@@ -10,24 +10,34 @@ import {
 import { WORLD_LANGUAGES, type WorldLanguage } from '@xreason/datasets';
 import type { EvalSummaryRow } from '@xreason/workers';
 import { ApiClient } from '../api-client.js';
-import { renderEvalSummary } from '../eval-summary.js';
 import { type CliCommand, UserError } from '../cli-command.js';
-import { ensureDemoBaseModel } from '../demo/demo-base-model.js';
+import { demoBaseModelKey, ensureDemoBaseModel } from '../demo/demo-base-model.js';
 import { demoRunManifest } from '../demo/demo-manifest.js';
+import { type DemoModel, evaluateDemoModels, renderDemoTable, writeDemoReport } from '../demo/demo-report.js';
+import { Progress } from '../progress.js';
 import { findFreePort } from '../local/free-port.js';
 import { LocalPlatform } from '../local/local-platform.js';
 import { parsePositiveInteger } from '../options.js';
 
 interface DemoOptions {
   stateDir: string;
+  out: string;
   languages: string;
-  problems: string;
-  epochs: string;
-  grpoSteps: string;
+  problems?: string;
+  epochs?: string;
+  grpoSteps?: string;
+  baseSteps?: string;
   seed: string;
   timeout: string;
+  quick?: boolean;
   keepRunning?: boolean;
 }
+
+/** Sizes of the full demo and of `--quick` (the CI test); flags override either. */
+const SIZES = {
+  full: { baseSteps: 1500, problems: 120, epochs: 3, grpoSteps: 6, evalProblems: 16, samples: 4 },
+  quick: { baseSteps: 120, problems: 24, epochs: 1, grpoSteps: 2, evalProblems: 6, samples: 2 },
+} as const;
 
 export const demoCommand: CliCommand = {
   name: 'demo',
@@ -42,10 +52,16 @@ export const demoCommand: CliCommand = {
         'local state (database, broker log, artifacts, logs)',
         process.env.XREASON_STATE_DIR ?? '.xreason',
       )
+      .option('--out <dir>', 'where report.json and report.html go', 'xreason-demo')
       .option('--languages <codes>', `languages to align (of ${WORLD_LANGUAGES.join(', ')})`, 'ja,fr,es')
-      .option('--problems <n>', 'SFT problems per language', '120')
-      .option('--epochs <n>', 'SFT epochs', '3')
-      .option('--grpo-steps <n>', 'GRPO steps', '6')
+      .option('--quick', 'minimum sizes: the whole path in a few minutes, numbers not meaningful')
+      .option(
+        '--base-steps <n>',
+        `pretraining steps of the base model (${SIZES.full.baseSteps}; quick ${SIZES.quick.baseSteps})`,
+      )
+      .option('--problems <n>', `SFT problems per language (${SIZES.full.problems}; quick ${SIZES.quick.problems})`)
+      .option('--epochs <n>', `SFT epochs (${SIZES.full.epochs}; quick ${SIZES.quick.epochs})`)
+      .option('--grpo-steps <n>', `GRPO steps (${SIZES.full.grpoSteps}; quick ${SIZES.quick.grpoSteps})`)
       .option('--seed <n>', 'seed of the model, the data and the sampling', '7')
       .option('--timeout <minutes>', 'give up after this long', '30')
       .option('--keep-running', 'leave the platform up afterwards (inspect with xreason run status)')
@@ -59,18 +75,31 @@ export const demoCommand: CliCommand = {
             `--languages: the synthetic world has no ${notInWorld.join(', ')} (it has ${WORLD_LANGUAGES.join(', ')})`,
           );
         const seed = parsePositiveInteger('--seed', options.seed);
+        const sizes = options.quick ? SIZES.quick : SIZES.full;
+        const size = (flag: string, value: string | undefined, fallback: number) =>
+          value === undefined ? fallback : parsePositiveInteger(flag, value);
+        const baseSteps = size('--base-steps', options.baseSteps, sizes.baseSteps);
         const stateDir = resolve(options.stateDir);
+        const outDir = resolve(options.out);
+        const started = Date.now();
         const log = (message: string) => console.error(`  · ${message}`);
 
-        log(
-          'preparing the tiny base model (Qwen2-style, ~0.3M parameters, BPE tokenizer trained on the synthetic world)',
-        );
+        const baseKey = demoBaseModelKey({ languages: languages as WorldLanguage[], seed, steps: baseSteps });
+        const pretraining = new Progress('  · pretraining the base model');
         const base = await ensureDemoBaseModel({
-          dir: join(stateDir, 'demo', 'base-model'),
+          dir: join(stateDir, 'demo', baseKey),
           languages: languages as WorldLanguage[],
           seed,
+          steps: baseSteps,
+          onProgress: (step, total, loss) =>
+            pretraining.update(step, total, `step ${step}/${total} loss ${loss.toFixed(3)}`),
         });
-        log(base.created ? `base model written to ${base.dir}` : `reusing the base model in ${base.dir}`);
+        if (base.created) pretraining.done(`done: ${base.dir}`);
+        log(
+          base.created
+            ? 'base model built (Qwen2-style, ~0.9M parameters, reasons in English whatever the question’s language)'
+            : `reusing the base model in ${base.dir}`,
+        );
 
         const platform = await LocalPlatform.start({
           stateDir,
@@ -87,9 +116,11 @@ export const demoCommand: CliCommand = {
             name,
             baseModelDir: base.dir,
             languages: languages as LanguageCode[],
-            problems: parsePositiveInteger('--problems', options.problems),
-            sftEpochs: parsePositiveInteger('--epochs', options.epochs),
-            grpoSteps: parsePositiveInteger('--grpo-steps', options.grpoSteps),
+            problems: size('--problems', options.problems, sizes.problems),
+            sftEpochs: size('--epochs', options.epochs, sizes.epochs),
+            grpoSteps: size('--grpo-steps', options.grpoSteps, sizes.grpoSteps),
+            evalProblems: sizes.evalProblems,
+            evalSamples: sizes.samples,
             seed,
           });
           await client.request('POST', '/runs', { text: JSON.stringify(manifest), contentType: 'application/json' });
@@ -103,17 +134,48 @@ export const demoCommand: CliCommand = {
               `run ${name} ${status.phase}${failed.length ? `\n  ${failed.join('\n  ')}` : ''}\n  logs: xreason run logs ${name} --state-dir ${options.stateDir}`,
             );
           }
+          console.error(`\nrun ${name} succeeded: ${status.stages.length} stages`);
+
+          // Every model of the run on the same held-out problems: the base, each language's SFT and GRPO
+          // adapters, and the merge (whose numbers the run's own eval stage produced).
+          const artifacts = join(stateDir, 'artifacts');
+          const outputsOf = (stage: string) =>
+            readOutputs(stageOutputDir(artifacts, { namespace: 'default', name }, stage));
+          const models: DemoModel[] = [{ stage: 'base', label: 'base', modelDir: base.dir, languages }];
+          for (const language of languages)
+            for (const kind of ['sft', 'grpo'] as const) {
+              const stage = status.stages.find((s) => s.kind === kind && s.name === `${kind}-${language}`);
+              const outputs = stage ? outputsOf(stage.name) : {};
+              if (!outputs.adapter || !outputs.base) throw new UserError(`stage ${kind}-${language} left no adapter`);
+              models.push({
+                stage: kind,
+                label: `${kind}-${language}`,
+                modelDir: outputs.base,
+                adapterDir: outputs.adapter,
+                languages: [language],
+              });
+            }
           const evalStage = status.stages.find((s) => s.kind === 'eval');
-          console.log(`\nrun ${name} succeeded: ${status.stages.length} stages`);
-          if (evalStage)
-            console.log(
-              renderEvalSummary(
-                readSummary(
-                  stageOutputDir(join(stateDir, 'artifacts'), { namespace: 'default', name }, evalStage.name),
-                ),
-              ),
-            );
-          console.log(`\nartifacts: ${join(stateDir, 'artifacts', 'default', name)}`);
+          const mergedRows = evalStage ? readSummary(outputsOf(evalStage.name)) : [];
+          const evaluating = new Progress('  · evaluating');
+          const evaluated = await evaluateDemoModels({
+            models,
+            merged: mergedRows,
+            manifest,
+            outDir,
+            onProgress: (done, total, detail) => evaluating.update(done, total, detail),
+          });
+          evaluating.done('done');
+          const seconds = (Date.now() - started) / 1000;
+          const files = writeDemoReport(outDir, evaluated, {
+            title: `xreason demo ${name}`,
+            seconds,
+            quick: Boolean(options.quick),
+            samplesPerItem: sizes.samples,
+          });
+          console.log(renderDemoTable(evaluated.rows));
+          console.log(`\nwall time ${(seconds / 60).toFixed(1)} min · report ${files.html} · ${files.json}`);
+          console.log(`artifacts: ${join(artifacts, 'default', name)}`);
           if (options.keepRunning) {
             console.error(`\nthe platform is still up (operator ${platform.operatorUrl}); Ctrl-C stops it`);
             await new Promise<void>((done) => {
@@ -157,10 +219,12 @@ async function follow(client: ApiClient, name: string, timeoutMs: number): Promi
   }
 }
 
-function readSummary(evalDir: string): EvalSummaryRow[] {
-  const outputsFile = join(evalDir, STAGE_OUTPUTS_FILE);
-  if (!existsSync(outputsFile)) return [];
-  const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, string>;
+function readOutputs(stageDir: string): Record<string, string> {
+  const outputsFile = join(stageDir, STAGE_OUTPUTS_FILE);
+  return existsSync(outputsFile) ? (JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, string>) : {};
+}
+
+function readSummary(outputs: Record<string, string>): EvalSummaryRow[] {
   const summary = outputs.summary;
   if (!summary || !existsSync(summary)) return [];
   return (JSON.parse(readFileSync(summary, 'utf8')) as { rows: EvalSummaryRow[] }).rows;

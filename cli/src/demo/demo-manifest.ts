@@ -8,6 +8,9 @@ export interface DemoRunOptions {
   problems: number;
   sftEpochs: number;
   grpoSteps: number;
+  /** Held-out problems per language, and samples per problem, of every evaluation. */
+  evalProblems: number;
+  evalSamples: number;
   seed: number;
 }
 
@@ -18,7 +21,14 @@ export interface DemoRunOptions {
  * run uses — only the sizes differ.
  */
 export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
-  const lora = { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] };
+  // Every linear module: the base has only ever written English reasoning, and the new language's
+  // words come out of the MLPs as much as the attention.
+  const lora = {
+    r: 8,
+    alpha: 16,
+    dropout: 0,
+    targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+  };
   return {
     apiVersion: API_VERSION,
     kind: 'AlignmentRun',
@@ -33,7 +43,7 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
           name: 'grpo-prompts',
           uri: `synthetic://world?count=${Math.max(16, Math.round(options.problems / 4))}&seed=${options.seed + 1}`,
         },
-        { name: 'world', uri: 'synthetic://world?split=test-iid&count=16' },
+        { name: 'world', uri: `synthetic://world?split=test-iid&count=${options.evalProblems}` },
       ],
       sft: { epochs: options.sftEpochs, learningRate: 3e-3, batchSize: 8, maxSequenceLength: 256, lora },
       grpo: {
@@ -52,7 +62,13 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
         lora,
       },
       merge: { method: 'linear' },
-      evaluation: { suites: ['world'], samples: 4, k: [1, 4], temperature: 0.7, maxNewTokens: 128 },
+      evaluation: {
+        suites: ['world'],
+        samples: options.evalSamples,
+        k: [1, options.evalSamples],
+        temperature: 0.7,
+        maxNewTokens: 128,
+      },
       maxRetries: 1,
       seed: options.seed,
     },

@@ -24,6 +24,15 @@ describe('recipe builders', () => {
     expect(chain!.completion).toContain(`\\boxed{${chain!.answer}}`);
   });
 
+  it('english-reasoning pairs every language’s question with the same English chain (the base model’s habit)', () => {
+    const examples = recipeRegistry.get('english-reasoning').build({ languages: ['ja', 'fr'], seed: 1, count: 2 });
+    expect(examples.map((e) => e.language)).toEqual(['en', 'ja', 'fr', 'en', 'ja', 'fr']);
+    const [en, ja] = examples;
+    expect(ja!.prompt).toContain('日本語');
+    expect(ja!.completion).toBe(en!.completion);
+    expect(ja!.completion).toMatch(/\n<\/think>\n\nThe answer is \d+\. \\boxed\{\d+\}<\|im_end\|>$/);
+  });
+
   it('QAlign stage I asks to translate the X question and answers with its English version', () => {
     const [pair] = recipeRegistry.get('qalign-stage1').build({ languages: ['de'], seed: 2, count: 1 });
     expect(pair!.prompt).toContain('Translate the following sentences from German to English.');

@@ -43,6 +43,22 @@ export const budgetAlignmentSft: Recipe = {
     ),
 };
 
+export const englishReasoning: Recipe = {
+  name: 'english-reasoning',
+  description:
+    'Base-model data: questions in English and every language, always reasoned in English — the behaviour budget alignment corrects.',
+  build: (options) =>
+    trainProblems(options).flatMap((problem) =>
+      ['en' as const, ...options.languages.filter((l) => l !== 'en')].map((language) => ({
+        language,
+        part: 'chain',
+        prompt: thinkingPrompt(problemText(problem, language).question, language),
+        completion: thinkingCompletion(problem, 'en'),
+        answer: String(problem.answer),
+      })),
+    ),
+};
+
 export const grpoPrompts: Recipe = {
   name: 'grpo-prompts',
   description: 'GRPO prompt sets: thinking prompts with exact answers for the reward; no completions.',

@@ -2,6 +2,7 @@ import { Registry } from '@xreason/contracts';
 import type { Recipe } from './recipe.types.js';
 import {
   budgetAlignmentSft,
+  englishReasoning,
   grpoPrompts,
   midAlign,
   mindMergerAugmentation,
@@ -12,6 +13,7 @@ import {
 
 export const RECIPES: readonly Recipe[] = [
   budgetAlignmentSft,
+  englishReasoning,
   grpoPrompts,
   qalignStage1,
   qalignStage2,
