@@ -18,6 +18,8 @@ export const GRPO_WORKER_ENV = {
   /** This rollout worker's index and the number of rollout workers (an Indexed Job sets JOB_COMPLETION_INDEX). */
   workerIndex: 'XREASON_ROLLOUT_WORKER_INDEX',
   workerCount: 'XREASON_ROLLOUT_WORKERS',
+  /** Set to `trainer` on the GRPO stage when rollout and reward run as their own processes (else in-process). */
+  roles: 'XREASON_GRPO_ROLES',
 } as const;
 
 /** How long a worker started alongside the trainer waits for its run.json. */

@@ -46,8 +46,8 @@ export {
 export { readTrainSequences } from './training/train-sequences.js';
 // One stage function per kind.
 export { dataPrepStage, datasetKey, RECIPE_DATASETS } from './stages/data-prep.js';
+export { CHECKPOINT_INTERVAL_ENV, checkpointInterval } from './training/checkpoint-interval.js';
 export {
-  CHECKPOINT_INTERVAL_ENV,
   DEFAULT_CHECKPOINT_INTERVAL,
   DEFAULT_LORA,
   TRAIN_LOG_FILE,

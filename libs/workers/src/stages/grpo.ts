@@ -1,4 +1,5 @@
-import { GrpoStageError, runGrpoStage } from '@xreason/grpo';
+import { GRPO_WORKER_ENV, GrpoStageError, runGrpoStage } from '@xreason/grpo';
+import { checkpointInterval } from '../training/checkpoint-interval.js';
 import { findUpstreamOutput } from '../runtime/resolve-inputs.js';
 import type { StageFunction } from '../runtime/run-stage-worker.js';
 import { PermanentStageError } from '../runtime/stage-error.js';
@@ -6,8 +7,10 @@ import { readUpstreamOutputs } from '../runtime/stage-outputs.js';
 
 /**
  * grpo: the asynchronous GRPO loop of @xreason/grpo on top of the upstream SFT stage's adapter
- * (policy version 0). The rollout and reward roles run in this process over Kafka unless the cluster
- * starts them as services; a retry resumes from the loop's last checkpoint in the same output dir.
+ * (policy version 0). The rollout and reward roles run in this process over Kafka unless
+ * XREASON_GRPO_ROLES=trainer says they run as their own processes (services/rollout, services/reward);
+ * the loop checkpoints every XREASON_CHECKPOINT_INTERVAL steps (default 5) and a retry resumes from
+ * the last checkpoint in the same output dir.
  * Outputs: `adapter` (the last policy, PEFT), `base` and `tokenizer` passed on for merge and eval,
  * `grpo` (policy versions, rollouts, rewards and steps kept for audit and replay).
  */
@@ -25,6 +28,10 @@ export const grpoStage: StageFunction = async (context, io) => {
   }
   const tokenizer = findUpstreamOutput(upstream, 'tokenizer') ?? base;
   const brokers = process.env.KAFKA_BROKERS?.split(',').filter(Boolean) ?? [];
+  const roles = process.env[GRPO_WORKER_ENV.roles] ?? 'all';
+  if (roles !== 'all' && roles !== 'trainer')
+    throw new PermanentStageError(GRPO_WORKER_ENV.roles, `must be "all" or "trainer", got ${JSON.stringify(roles)}`);
+  const interval = checkpointInterval(undefined);
   if (brokers.length === 0) throw new PermanentStageError('KAFKA_BROKERS', 'GRPO runs over Kafka: set the brokers');
   try {
     const result = await runGrpoStage({
@@ -39,6 +46,8 @@ export const grpoStage: StageFunction = async (context, io) => {
       languages: context.languages,
       bus: { brokers, clientId: `xreason-trainer-${context.stage}` },
       seed: context.spec.seed ?? 1,
+      roles,
+      ...(interval === undefined ? {} : { checkpointEvery: interval }),
       signal: io.signal,
       onProgress: (p) =>
         void io.reporter.report('Running', {

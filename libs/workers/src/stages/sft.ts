@@ -7,6 +7,7 @@ import type { StageArtifact } from '../runtime/artifact-registry.js';
 import { materialiseModel, specBaseModel, upstreamModels, type ModelInput } from '../runtime/model-inputs.js';
 import { findUpstreamOutput, upstreamOutputsWithPrefix } from '../runtime/resolve-inputs.js';
 import type { StageContext } from '../runtime/stage-context.js';
+import { checkpointInterval } from '../training/checkpoint-interval.js';
 import { PermanentStageError } from '../runtime/stage-error.js';
 import { readUpstreamOutputs } from '../runtime/stage-outputs.js';
 import type { StageFunction } from '../runtime/run-stage-worker.js';
@@ -18,7 +19,6 @@ import { datasetKey } from './data-prep.js';
 type SftSpec = NonNullable<AlignmentRunSpec['sft']>;
 
 /** Optimizer steps between checkpoints; a killed trainer loses at most this many. */
-export const CHECKPOINT_INTERVAL_ENV = 'XREASON_CHECKPOINT_INTERVAL';
 export const DEFAULT_CHECKPOINT_INTERVAL = 50;
 /** The LoRA used when spec.sft.lora is absent (PEFT's common defaults). */
 export const DEFAULT_LORA: NonNullable<SftSpec['lora']> = {
@@ -53,7 +53,7 @@ export const sftStage: StageFunction = async (context, io) => {
   const tokenizer = findUpstreamOutput(upstream, 'tokenizer');
   const start = await startingModel(context, upstream, tokenizer);
   const sequences = trainingSequences(context, upstream, sft.maxSequenceLength);
-  const interval = checkpointInterval();
+  const interval = checkpointInterval(DEFAULT_CHECKPOINT_INTERVAL);
 
   const batchSize = sft.batchSize;
   const accumulation = sft.gradientAccumulation ?? 1;
@@ -267,15 +267,6 @@ function checkResumable(
       '/spec/sft',
       `the checkpoint in ${adapterDir} was written for another training setup (LoRA or step count changed); remove the stage's checkpoints to start over`,
     );
-}
-
-function checkpointInterval(): number {
-  const text = process.env[CHECKPOINT_INTERVAL_ENV];
-  if (text === undefined || text === '') return DEFAULT_CHECKPOINT_INTERVAL;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new PermanentStageError(CHECKPOINT_INTERVAL_ENV, `${JSON.stringify(text)} is not a positive integer`);
-  return value;
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
