@@ -50,6 +50,7 @@ export function compileRecipe(spec: AlignmentRunSpec): StageDag {
       break;
     }
     case 'mid-align': {
+      require(spec, 'sft', spec.recipe);
       const data = builder.add('data', 'data-prep', []);
       builder.eval(spec, [builder.add('contrastive', 'contrastive', [data], { role: 'alternate' })]);
       break;

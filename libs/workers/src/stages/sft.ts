@@ -13,6 +13,7 @@ import { readUpstreamOutputs } from '../runtime/stage-outputs.js';
 import type { StageFunction } from '../runtime/run-stage-worker.js';
 import { DEFAULT_ADAMW, LoraAdamW } from '../training/adamw.js';
 import { latestCheckpoint, restoreOptimizer, saveCheckpoint } from '../training/checkpoints.js';
+import { type ParallelPair, readMidAlignData } from '../training/mid-align-data.js';
 import { readTrainSequences } from '../training/train-sequences.js';
 import { datasetKey } from './data-prep.js';
 
@@ -36,7 +37,15 @@ export const TRAINING_SUMMARY_FILE = 'training.json';
 const ROLE_DATASETS: Readonly<Record<string, string>> = {
   'question-translation': 'qalign-stage1',
   instruction: 'qalign-stage2',
+  alternate: 'mid-align',
 };
+
+/**
+ * Mid-align's InfoNCE (DESIGN §2): on the mean-pooled hidden states of the middle layer, cosine
+ * similarity over this temperature, each X question against its English original with the batch's
+ * other English questions as negatives.
+ */
+export const MID_ALIGN_TEMPERATURE = 0.1;
 
 /**
  * sft: LoRA (spec.sft.lora) on the upstream model or spec.baseModel, masked cross-entropy over the
@@ -45,6 +54,10 @@ const ROLE_DATASETS: Readonly<Record<string, string>> = {
  * the newest checkpoint — the same data order, weights and moments — so it loses at most the steps
  * since it. Outputs: `adapter` (PEFT), `base` (the model it applies to), `tokenizer`, and the
  * upstream datasets passed on for later stages.
+ *
+ * The `alternate` role is mid-align's contrastive stage: the same loop, alternating a task step
+ * (masked CE on in-language chains) with a contrastive step (InfoNCE between X questions and their
+ * English originals at the middle layer), so the log's odd steps are contrastive.
  */
 export const sftStage: StageFunction = async (context, io) => {
   const sft = context.spec.sft;
@@ -52,14 +65,26 @@ export const sftStage: StageFunction = async (context, io) => {
   const upstream = readUpstreamOutputs(context.inputs);
   const tokenizer = findUpstreamOutput(upstream, 'tokenizer');
   const start = await startingModel(context, upstream, tokenizer);
-  const sequences = trainingSequences(context, upstream, sft.maxSequenceLength);
+  const alternate = context.role === 'alternate';
+  const midAlign = alternate
+    ? await readMidAlignData(
+        datasetDirs(context, upstream, 'mid-align'),
+        tokenizer ?? start.baseDir,
+        sft.maxSequenceLength,
+      )
+    : undefined;
+  const sequences = midAlign?.task ?? trainingSequences(context, upstream, sft.maxSequenceLength);
   const interval = checkpointInterval(DEFAULT_CHECKPOINT_INTERVAL);
 
   const batchSize = sft.batchSize;
   const accumulation = sft.gradientAccumulation ?? 1;
   const perStep = batchSize * accumulation;
-  const totalSteps = Math.max(1, Math.ceil((sft.epochs * sequences.length) / perStep));
+  const taskSteps = Math.max(1, Math.ceil((sft.epochs * sequences.length) / perStep));
+  const totalSteps = alternate ? 2 * taskSteps : taskSteps;
   const order = new EpochOrder(sequences.length, context.spec.seed ?? 1);
+  const pairOrder = midAlign ? new EpochOrder(midAlign.pairs.length, (context.spec.seed ?? 1) + 1) : undefined;
+  // Half a task batch of pairs (each pair is two sequences), never fewer than two: InfoNCE needs negatives.
+  const pairsPerStep = Math.max(2, Math.min(Math.floor(batchSize / 2), midAlign?.pairs.length ?? 2));
 
   const resumeFrom = latestCheckpoint(context.outputDir);
   const model = await loadModel(start.baseDir);
@@ -105,12 +130,16 @@ export const sftStage: StageFunction = async (context, io) => {
       if (step > firstStep && step % interval !== 0) await checkpoint(step);
       throw new Error(`training stopped at step ${step} (checkpointed)`, { cause: io.signal.reason });
     }
-    const { loss, tokens } = await trainStep(model, sequences, order, step, batchSize, accumulation);
-    const gradNorm = optimizer.apply(1 / accumulation);
+    const contrastive = midAlign !== undefined && step % 2 === 1;
+    const k = alternate ? Math.floor(step / 2) : step;
+    const { loss, tokens } = contrastive
+      ? await contrastiveStep(model, midAlign.pairs, pairOrder!, k, pairsPerStep)
+      : await trainStep(model, sequences, order, k, batchSize, accumulation);
+    const gradNorm = optimizer.apply(contrastive ? 1 : 1 / accumulation);
     losses.push(loss);
     fs.appendFileSync(
       logPath,
-      `${JSON.stringify({ attempt: context.attempt, step: step + 1, loss, gradNorm, tokens })}\n`,
+      `${JSON.stringify({ attempt: context.attempt, step: step + 1, loss, gradNorm, tokens, ...(alternate ? { objective: contrastive ? 'contrastive' : 'task' } : {}) })}\n`,
     );
     const done = step + 1;
     if (done % interval === 0 && done < totalSteps) await checkpoint(done);
@@ -187,8 +216,20 @@ function trainingSequences(
 ): TrainSequence[] {
   const recipe = (context.role && ROLE_DATASETS[context.role]) ?? 'budget-sft';
   const sequences: TrainSequence[] = [];
+  for (const dir of datasetDirs(context, upstream, recipe)) sequences.push(...readTrainSequences(dir, maxLength));
+  if (sequences.length === 0)
+    throw new PermanentStageError('XREASON_STAGE_INPUTS', `the ${recipe} dataset has no training sequences`);
+  return sequences;
+}
+
+/** The recipe's dataset directories: one for the whole run, or one per stage language. */
+function datasetDirs(
+  context: StageContext,
+  upstream: ReturnType<typeof readUpstreamOutputs>,
+  recipe: string,
+): string[] {
   const whole = findUpstreamOutput(upstream, `dataset:${recipe}`);
-  const dirs = whole
+  return whole
     ? [whole]
     : context.languages.map((language) => {
         const dir = findUpstreamOutput(upstream, datasetKey(recipe, language));
@@ -199,10 +240,6 @@ function trainingSequences(
           );
         return dir;
       });
-  for (const dir of dirs) sequences.push(...readTrainSequences(dir, maxLength));
-  if (sequences.length === 0)
-    throw new PermanentStageError('XREASON_STAGE_INPUTS', `the ${recipe} dataset has no training sequences`);
-  return sequences;
 }
 
 /** A reproducible order: epoch e is a seeded permutation, so step k always sees the same batch. */
@@ -249,6 +286,32 @@ async function trainStep(
     tokens += batch.reduce((sum, s) => sum + s.ids.length - (s.promptLength ?? 1), 0);
   }
   return { loss, tokens };
+}
+
+/** One InfoNCE step on `pairsPerStep` (X question, English question) pairs at the middle layer. */
+async function contrastiveStep(
+  model: EngineModel,
+  pairs: readonly ParallelPair[],
+  order: EpochOrder,
+  step: number,
+  pairsPerStep: number,
+): Promise<{ loss: number; tokens: number }> {
+  model.zeroGrad();
+  const chosen = Array.from({ length: pairsPerStep }, (_, i) => pairs[order.at(step * pairsPerStep + i)]!);
+  const batch = chosen.flatMap((p) => [{ ids: p.anchor }, { ids: p.positive }]);
+  const result = await model.train(
+    batch,
+    {
+      ceWeight: 0,
+      contrastive: {
+        layer: Math.floor(model.config.numLayers / 2),
+        temperature: MID_ALIGN_TEMPERATURE,
+        pairs: chosen.map((_, i) => [2 * i, 2 * i + 1] as const),
+      },
+    },
+    { dropoutSeed: 1_000_000_000 + step },
+  );
+  return { loss: result.contrastive, tokens: batch.reduce((sum, s) => sum + s.ids.length, 0) };
 }
 
 function checkResumable(

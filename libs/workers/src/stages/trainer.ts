@@ -5,15 +5,15 @@ import { sftStage } from './sft.js';
 import { notYetAvailable } from './unsupported.js';
 
 /**
- * The trainer runs every training kind (STAGE_SERVICES): SFT, and GRPO through the asynchronous loop
- * of @xreason/grpo. MindMerger's mapping stage and mid-align's contrastive stage fail permanently with
- * the reason until they exist.
+ * The trainer runs every training kind (STAGE_SERVICES): SFT, mid-align's contrastive stage (the SFT
+ * loop alternating task and InfoNCE steps, role `alternate`), and GRPO through the asynchronous loop of
+ * @xreason/grpo. MindMerger's mapping stage fails permanently with the reason until it exists.
  */
 export function trainerStages(grpo: StageFunction = grpoStage): Partial<Record<StageKind, StageFunction>> {
   return {
     sft: sftStage,
     grpo,
     mapping: notYetAvailable('mapping', 'MindMerger needs an encoder model (a later issue)'),
-    contrastive: notYetAvailable('contrastive', 'mid-align contrastive training is not implemented in the trainer yet'),
+    contrastive: sftStage,
   };
 }
