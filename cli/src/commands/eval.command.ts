@@ -1,18 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  API_VERSION,
-  type AlignmentRunSpec,
-  type LanguageCode,
-  isLanguageCode,
-  parseResource,
-} from '@xreason/contracts';
+import { isLanguageCode } from '@xreason/contracts';
 import { type Database, openDatabase } from '@xreason/db';
 import { renderHtmlReport } from '@xreason/evaluation';
 import type { ScoringMode } from '@xreason/reasoning';
-import { EVAL_SUMMARY_FILE, type EvalSummaryRow, evalStage } from '@xreason/workers';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { EvalSummaryRow } from '@xreason/workers';
 import { type CliCommand, UserError } from '../cli-command.js';
 import { renderEvalSummary } from '../eval-summary.js';
+import { evaluateCheckpoint } from '../evaluate-checkpoint.js';
 import { registerEvalScheduleCommands } from './eval-schedule.command.js';
 import { parseChoice, parsePositiveInteger } from '../options.js';
 import { Progress } from '../progress.js';
@@ -85,32 +80,7 @@ export const evalCommand: CliCommand = {
         const count = parsePositiveInteger('--count', o.count);
         const dataUri =
           o.suite === 'world' ? `synthetic://world?split=test-iid&count=${count}` : resolve(o.data as string);
-        // The same validated spec a run carries: an invalid flag combination fails here, naming the field.
-        const spec = (
-          parseResource({
-            apiVersion: API_VERSION,
-            kind: 'AlignmentRun',
-            metadata: { name: 'cli-eval' },
-            spec: {
-              recipe: 'merge',
-              baseModel: { uri: resolve(o.model), ...(o.adapter ? { adapter: resolve(o.adapter) } : {}) },
-              languages,
-              data: [{ name: o.suite, uri: dataUri }],
-              evaluation: {
-                suites: [o.suite],
-                samples: n,
-                k: ks,
-                ...(o.temperature === undefined ? {} : { temperature: Number(o.temperature) }),
-                ...(o.topP === undefined ? {} : { topP: Number(o.topP) }),
-                maxNewTokens: parsePositiveInteger('--max-tokens', o.maxTokens),
-                mode,
-              },
-              seed: Number.parseInt(o.seed, 10),
-            },
-          }) as { spec: AlignmentRunSpec }
-        ).spec;
         const outputDir = resolve(o.out);
-        mkdirSync(outputDir, { recursive: true });
         let database: Database | undefined;
         if (o.db)
           database = await openDatabase({
@@ -120,36 +90,33 @@ export const evalCommand: CliCommand = {
         const progress = new Progress('evaluating', Boolean(o.json));
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
+        let rows: EvalSummaryRow[];
         try {
-          await evalStage(
-            {
-              run: { name: 'cli', namespace: 'default', uid: 'cli' },
-              stage: 'eval',
-              kind: 'eval',
-              attempt: 1,
-              languages: languages as LanguageCode[],
-              spec,
-              inputs: {},
-              artifactRoot: outputDir,
-              outputDir,
+          // The same validated spec a run carries: an invalid flag combination fails, naming the field.
+          rows = await evaluateCheckpoint({
+            modelDir: o.model,
+            ...(o.adapter ? { adapterDir: o.adapter } : {}),
+            languages,
+            data: { name: o.suite, uri: dataUri },
+            evaluation: {
+              suites: [o.suite],
+              samples: n,
+              k: ks,
+              ...(o.temperature === undefined ? {} : { temperature: Number(o.temperature) }),
+              ...(o.topP === undefined ? {} : { topP: Number(o.topP) }),
+              maxNewTokens: parsePositiveInteger('--max-tokens', o.maxTokens),
+              mode,
             },
-            {
-              reporter: {
-                report: async (_phase, update) => progress.update(update?.progress ?? 0, 1, update?.message ?? ''),
-              },
-              logger: { info() {}, warn: (object, message) => console.error(message ?? '', object), debug() {} },
-              signal: controller.signal,
-              ...(database ? { dataSource: database.dataSource } : {}),
-              runRowId: async () => null,
-            },
-          );
+            seed: Number.parseInt(o.seed, 10),
+            outputDir,
+            signal: controller.signal,
+            ...(database ? { dataSource: database.dataSource } : {}),
+            onProgress: (fraction, message) => progress.update(fraction, 1, message),
+          });
         } finally {
           await database?.close();
         }
         progress.done(`done → ${outputDir}`);
-        const rows = (
-          JSON.parse(readFileSync(join(outputDir, EVAL_SUMMARY_FILE), 'utf8')) as { rows: EvalSummaryRow[] }
-        ).rows;
         // The HTML report (accuracy vs language-consistency scatter, per-language bars with intervals).
         const report = join(outputDir, 'report.html');
         const aggregates = rows.map((r) => ({ ...r, mode: r.mode as ScoringMode, samplesPerItem: n }));
