@@ -56,6 +56,8 @@ describe('GRPO survives SIGKILL of the trainer and the reward worker', () => {
         PATH: process.env.PATH ?? '',
         [GRPO_WORKER_ENV.brokers]: broker.bootstrapServers,
         [GRPO_WORKER_ENV.stageDir]: stageDir,
+        PORT: '0', // the role's probes; two roles on one machine
+        XREASON_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -37,4 +37,11 @@ export {
 export { AdamW, type AdamWSettings } from './adamw.js';
 export { restoreCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
 export { adapterContentHash, swapAdapterWeights } from './policy-weights.js';
-export { GRPO_WORKER_ENV, grpoStageDirFromEnv, runStandaloneWorker, type GrpoWorkerRole } from './standalone-worker.js';
+export {
+  GRPO_WORKER_ENV,
+  grpoStageDirFromEnv,
+  standaloneWorkerEnv,
+  startStandaloneWorker,
+  type GrpoWorkerRole,
+  type StandaloneWorker,
+} from './standalone-worker.js';

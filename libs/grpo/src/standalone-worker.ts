@@ -40,40 +40,66 @@ export function grpoStageDirFromEnv(env: NodeJS.ProcessEnv): string {
   return stageOutputDir(root, { namespace: env[STAGE_WORKER_ENV.runNamespace] ?? 'default', name: run }, stage);
 }
 
-/**
- * Runs one GRPO role as its own process until SIGTERM/SIGINT: waits for the trainer's run.json, connects
- * to Kafka and serves the run. Resolves when stopped.
- */
-export async function runStandaloneWorker(role: GrpoWorkerRole, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** The brokers and the GRPO stage directory a standalone role needs; a permanent error names what is missing. */
+export function standaloneWorkerEnv(env: NodeJS.ProcessEnv): { brokers: string[]; outputDir: string } {
   const brokers = (env[GRPO_WORKER_ENV.brokers] ?? '').split(',').filter(Boolean);
   if (brokers.length === 0) throw new GrpoStageError(`${GRPO_WORKER_ENV.brokers} is not set`, { permanent: true });
-  const outputDir = grpoStageDirFromEnv(env);
+  return { brokers, outputDir: grpoStageDirFromEnv(env) };
+}
+
+/** A started rollout or reward role: stop it, or learn that it failed. */
+export interface StandaloneWorker {
+  readonly role: GrpoWorkerRole;
+  stop(): Promise<void>;
+  /** Rejects when the role fails on its own (a rollout worker's generation error, say). */
+  readonly failed: Promise<never>;
+}
+
+/**
+ * Starts one GRPO role for a run it finds from the environment: waits for the trainer's run.json
+ * (the trainer writes it when its stage starts; the abort signal ends the wait), connects to Kafka and
+ * serves the run until stopped. Configuration errors are permanent GrpoStageErrors naming the variable.
+ */
+export async function startStandaloneWorker(
+  role: GrpoWorkerRole,
+  env: NodeJS.ProcessEnv = process.env,
+  signal?: AbortSignal,
+): Promise<StandaloneWorker> {
+  const { brokers, outputDir } = standaloneWorkerEnv(env);
   const manifestPath = grpoLayout(outputDir).manifest;
   const deadline = Date.now() + MANIFEST_WAIT_MS;
   while (!existsSync(manifestPath)) {
+    signal?.throwIfAborted();
     if (Date.now() > deadline) throw new GrpoStageError(`no ${manifestPath} after ${MANIFEST_WAIT_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
   }
   const manifest = readRunManifest(manifestPath);
   const workerId = `${role}-${hostname()}-${process.pid}`;
   const bus = await Bus.connect({ brokers, clientId: `xreason-${role}` });
-  const worker: { stop(): Promise<void>; failed?: Promise<never> } =
-    role === 'reward'
-      ? await startRewardWorker({ bus, manifest, outputDir, workerId })
-      : await startRolloutWorker({
-          bus,
-          manifest,
-          outputDir,
-          workerId,
-          worker: Number(env[GRPO_WORKER_ENV.workerIndex] ?? env.JOB_COMPLETION_INDEX ?? 0),
-          workers: Number(env[GRPO_WORKER_ENV.workerCount] ?? 1),
-        });
-  await new Promise<void>((resolve, reject) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-    worker.failed?.catch(reject);
-  }).finally(async () => {
-    await worker.stop().catch(() => undefined);
+  try {
+    const worker: { stop(): Promise<void>; failed?: Promise<never> } =
+      role === 'reward'
+        ? await startRewardWorker({ bus, manifest, outputDir, workerId })
+        : await startRolloutWorker({
+            bus,
+            manifest,
+            outputDir,
+            workerId,
+            worker: Number(env[GRPO_WORKER_ENV.workerIndex] ?? env.JOB_COMPLETION_INDEX ?? 0),
+            workers: Number(env[GRPO_WORKER_ENV.workerCount] ?? 1),
+          });
+    const failed = worker.failed ?? new Promise<never>(() => undefined);
+    failed.catch(() => undefined);
+    return {
+      role,
+      failed,
+      stop: async () => {
+        await worker.stop().catch(() => undefined);
+        await bus.close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
     await bus.close().catch(() => undefined);
-  });
+    throw error;
+  }
 }

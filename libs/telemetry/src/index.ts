@@ -1,3 +1,5 @@
+export { HealthController } from './health/health.controller.js';
+export { READINESS_CHECKS, type ReadinessCheck } from './health/readiness.js';
 export { HttpTelemetryMiddleware, UNMATCHED_ROUTE } from './http-telemetry.middleware.js';
 export {
   REDACTED_KEYS,

@@ -1,12 +1,16 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule } from '@xreason/config';
 import { DB_DATABASE, type Database, DbHealthIndicator, DbModule } from '@xreason/db';
-import { type Telemetry, TelemetryModule } from '@xreason/telemetry';
+import {
+  HealthController,
+  READINESS_CHECKS,
+  type ReadinessCheck,
+  type Telemetry,
+  TelemetryModule,
+} from '@xreason/telemetry';
 import { API_TOKEN, ApiTokenGuard } from './api/api-token.guard.js';
 import { resolveApiToken } from './api/api-token.js';
 import { InfoController } from './api/info.controller.js';
-import { HealthController } from './health/health.controller.js';
-import { READINESS_CHECKS, type ReadinessCheck } from './health/readiness.js';
 import { type OperatorConfig, OperatorConfigSchema } from './operator.config.js';
 import { ClusterOrchestrator } from './runs/cluster-orchestrator.js';
 import { LocalOrchestrator } from './runs/local-orchestrator.js';
