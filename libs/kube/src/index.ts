@@ -3,6 +3,7 @@ export * from './kube-client.js';
 export * from './crds/crds.js';
 export * from './runtime/resilient-informer.js';
 export * from './runtime/leader-election.js';
+export * from './workloads/worker-pod.js';
 export * from './workloads/stage-job.builder.js';
 export * from './workloads/eval-cron-job.builder.js';
 export * from './stores/kube-run-store.js';

@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../src/labels.js';
-import { Cluster, EVENTS, JOBS, NS, RUNS, SCHEDULES, eventually, runManifest } from './scenario.test-helpers.js';
+import {
+  Cluster,
+  EVENTS,
+  IMAGES,
+  JOBS,
+  NS,
+  RUNS,
+  SCHEDULES,
+  eventually,
+  runManifest,
+} from './scenario.test-helpers.js';
 
 type ObservedRun = {
   status?: { conditions?: { type: string; status?: string; reason?: string; observedGeneration?: number }[] };
@@ -197,7 +207,15 @@ describe('cluster operator against the Kubernetes test API server', () => {
   });
 
   it('turns an EvalSchedule into a CronJob owned by it and reports it Available', async () => {
-    cluster.operator();
+    // The operator's worker settings (chart → ConfigMap → operator config) reach the night's pod too.
+    cluster.operator('operator-a', {
+      jobs: {
+        images: IMAGES,
+        env: [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }],
+        envFromSecret: 'xreason-postgres',
+        artifactsClaim: 'xreason-artifacts',
+      },
+    });
     cluster.server.put(SCHEDULES, {
       apiVersion: 'xreason.io/v1alpha1',
       kind: 'EvalSchedule',
@@ -214,6 +232,19 @@ describe('cluster operator against the Kubernetes test API server', () => {
     const cron = cluster.server.get('batch/v1/cronjobs', NS, 'nightly-eval');
     expect(cron?.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Europe/Paris', concurrencyPolicy: 'Forbid' });
     expect(cron?.metadata.ownerReferences[0]).toMatchObject({ kind: 'EvalSchedule', name: 'nightly' });
+    const pod = cron?.spec.jobTemplate.spec.template.spec;
+    expect(pod.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: 'XREASON_EVAL_SCHEDULE', value: 'nightly' },
+        { name: 'XREASON_ARTIFACT_ROOT', value: '/artifacts' },
+        { name: 'KAFKA_BROKERS', value: 'kafka:9092' },
+      ]),
+    );
+    expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: 'xreason-postgres' } }]);
+    expect(pod.volumes).toContainEqual({
+      name: 'artifacts',
+      persistentVolumeClaim: { claimName: 'xreason-artifacts' },
+    });
     await eventually(() =>
       expect(condition(cluster.server.get(SCHEDULES, NS, 'nightly'), 'Available')).toMatchObject({
         status: 'True',

@@ -71,6 +71,18 @@ export const OperatorConfigSchema = defineConfig(
       },
       { description: 'local mode: the control loop and the stage workers' },
     ),
+    triton: Type.Object(
+      {
+        url: Type.Optional(
+          Type.String({
+            env: 'TRITON_URL',
+            pattern: '^https?://',
+            description: 'Triton inference server the workers generate with; absent means the engine',
+          }),
+        ),
+      },
+      { description: 'Triton (passed on to the workers)' },
+    ),
     kube: Type.Object(
       {
         namespaces: Type.Optional(

@@ -10,7 +10,7 @@ import type { KubeApis } from '../kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import { KubeRunStore } from '../stores/kube-run-store.js';
 import { KubeWorkloadRuntime } from '../stores/kube-workload-runtime.js';
-import type { StageJobOptions } from '../workloads/stage-job.builder.js';
+import type { StageJobOptions } from '../workloads/worker-pod.js';
 import { EvalScheduleReconciler } from './eval-schedule.reconciler.js';
 import { KubeEventSink } from './kube-event-sink.js';
 

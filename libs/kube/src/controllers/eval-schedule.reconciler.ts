@@ -4,7 +4,7 @@ import { type KubeApis, SERVER_SIDE_APPLY, isoTime } from '../kube-client.js';
 import { FIELD_MANAGER } from '../labels.js';
 import { ResilientInformer } from '../runtime/resilient-informer.js';
 import { buildEvalCronJob } from '../workloads/eval-cron-job.builder.js';
-import type { StageJobOptions } from '../workloads/stage-job.builder.js';
+import type { StageJobOptions } from '../workloads/worker-pod.js';
 
 export const EVAL_SCHEDULE_PLURAL = 'evalschedules';
 

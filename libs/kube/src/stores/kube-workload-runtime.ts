@@ -3,7 +3,8 @@ import type { ObservedWorkload, RunRef, WorkloadRequest, WorkloadRuntime, Worklo
 import { type KubeApis, SERVER_SIDE_APPLY, isStatus, isoTime } from '../kube-client.js';
 import { FIELD_MANAGER, LABELS, MANAGED_SELECTOR } from '../labels.js';
 import { ResilientInformer } from '../runtime/resilient-informer.js';
-import { buildStageWorkload, type StageJobOptions } from '../workloads/stage-job.builder.js';
+import { buildStageWorkload } from '../workloads/stage-job.builder.js';
+import type { StageJobOptions } from '../workloads/worker-pod.js';
 
 /**
  * WorkloadRuntime over batch/v1 Jobs. Jobs are *created*, not applied: their pod template is immutable,

@@ -1,15 +1,19 @@
 import type { V1CronJob } from '@kubernetes/client-node';
-import { API_VERSION, type EvalSchedule } from '@xreason/contracts';
+import { API_VERSION, EVAL_SCHEDULE_ENV, type EvalSchedule } from '@xreason/contracts';
+import { FIELD_MANAGER, LABELS, boundedName } from '../labels.js';
+import { EXIT_INVALID_INPUT } from './stage-job.builder.js';
+import { buildWorkerPodSpec, type StageJobOptions } from './worker-pod.js';
 
 type ScheduleObject = Omit<EvalSchedule, 'metadata'> & {
   metadata: Omit<EvalSchedule['metadata'], 'creationTimestamp'>;
 };
-import { FIELD_MANAGER, LABELS, boundedName } from '../labels.js';
-import type { StageJobOptions } from './stage-job.builder.js';
 
 /**
  * The CronJob an EvalSchedule becomes: the eval worker on the schedule's cron and time zone, never two
  * evaluations of one schedule at once (`Forbid`), a missed night skipped rather than run late twice.
+ * Its pod is a worker pod like a stage Job's (same options, same code): DATABASE_URL from the
+ * environment Secret, KAFKA_BROKERS/TRITON_URL from the operator, the artifact store at /artifacts
+ * (the night's reports go to `/artifacts/schedules/<name>`).
  */
 export function buildEvalCronJob(schedule: ScheduleObject, options: StageJobOptions): V1CronJob {
   const name = boundedName([schedule.metadata.name, 'eval'], 52); // CronJob names ≤ 52: the controller appends a suffix
@@ -23,10 +27,6 @@ export function buildEvalCronJob(schedule: ScheduleObject, options: StageJobOpti
     [LABELS.schedule]: schedule.metadata.name,
     ...(options.kueueQueue ? { [LABELS.kueueQueue]: options.kueueQueue } : {}),
   };
-  const limits: Record<string, string> = {};
-  if (resources.gpus) limits['nvidia.com/gpu'] = String(resources.gpus);
-  if (resources.cpu) limits.cpu = resources.cpu;
-  if (resources.memory) limits.memory = resources.memory;
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
@@ -59,47 +59,29 @@ export function buildEvalCronJob(schedule: ScheduleObject, options: StageJobOpti
           ...(options.kueueQueue ? { suspend: true } : {}),
           backoffLimit: 1,
           podFailurePolicy: {
-            rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+            rules: [
+              { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+              // a bad spec or missing input: the retry would fail the same way
+              {
+                action: 'FailJob',
+                onExitCodes: { containerName: 'worker', operator: 'In', values: [EXIT_INVALID_INPUT] },
+              },
+            ],
           },
           template: {
             metadata: { labels },
-            spec: {
-              restartPolicy: 'Never',
-              automountServiceAccountToken: false,
-              ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
-              ...((resources.priorityClassName ?? options.defaultPriorityClassName)
-                ? { priorityClassName: resources.priorityClassName ?? options.defaultPriorityClassName }
-                : {}),
-              ...(resources.nodeSelector ? { nodeSelector: { ...resources.nodeSelector } } : {}),
-              ...(resources.tolerations ? { tolerations: resources.tolerations.map((t) => ({ ...t })) } : {}),
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 10001,
-                runAsGroup: 10001,
-                seccompProfile: { type: 'RuntimeDefault' },
+            spec: buildWorkerPodSpec(
+              options,
+              {
+                image: options.images.eval,
+                args: ['schedule'],
+                env: [
+                  { name: EVAL_SCHEDULE_ENV.schedule, value: schedule.metadata.name },
+                  { name: EVAL_SCHEDULE_ENV.spec, value: JSON.stringify(schedule.spec) },
+                ],
               },
-              containers: [
-                {
-                  name: 'worker',
-                  image: options.images.eval,
-                  args: ['schedule'],
-                  env: [
-                    { name: 'XREASON_EVAL_SCHEDULE', value: schedule.metadata.name },
-                    { name: 'XREASON_EVAL_SCHEDULE_SPEC', value: JSON.stringify(schedule.spec) },
-                    ...(options.env ?? []),
-                  ],
-                  ...(options.envFromSecret ? { envFrom: [{ secretRef: { name: options.envFromSecret } }] } : {}),
-                  ...(Object.keys(limits).length ? { resources: { limits, requests: { ...limits } } } : {}),
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ['ALL'] },
-                  },
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-                },
-              ],
-              volumes: [{ name: 'tmp', emptyDir: {} }],
-            },
+              resources,
+            ),
           },
         },
       },

@@ -105,3 +105,46 @@ describe('buildStageWorkload', () => {
     expect(a).not.toBe(b);
   });
 });
+
+describe('a stage Job’s worker pod', () => {
+  const options = {
+    images,
+    env: [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }],
+    envFromSecret: 'xreason-postgres',
+    artifactsClaim: 'xreason-artifacts',
+  };
+  const envOf = (job: ReturnType<typeof buildStageWorkload>['job']) =>
+    Object.fromEntries((job.spec?.template.spec?.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+
+  it('finds the artifact store at /artifacts and its upstream stages’ outputs there, as the local runtime passes them', () => {
+    const { job } = buildStageWorkload(request({}, 'grpo'), options);
+    const env = envOf(job);
+    expect(env).toMatchObject({ XREASON_ARTIFACT_ROOT: '/artifacts', KAFKA_BROKERS: 'kafka:9092' });
+    expect(JSON.parse(env.XREASON_STAGE_INPUTS ?? '')).toEqual({ sft: '/artifacts/ml/ja-run/sft' });
+    expect(JSON.parse(envOf(buildStageWorkload(request({}, 'data'), options).job).XREASON_STAGE_INPUTS ?? '')).toEqual(
+      {},
+    );
+  });
+
+  it('mounts the artifacts PVC at /artifacts and /tmp as an emptyDir on a read-only root, writable by its fsGroup', () => {
+    const pod = buildStageWorkload(request(), options).job.spec?.template.spec;
+    const worker = pod?.containers[0];
+    expect(worker?.volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'artifacts', mountPath: '/artifacts' },
+    ]);
+    expect(pod?.volumes).toEqual([
+      { name: 'tmp', emptyDir: {} },
+      { name: 'artifacts', persistentVolumeClaim: { claimName: 'xreason-artifacts' } },
+    ]);
+    expect(worker?.securityContext?.readOnlyRootFilesystem).toBe(true);
+    expect(pod?.securityContext).toMatchObject({ runAsUser: 10001, fsGroup: 10001 });
+    expect(worker?.envFrom).toEqual([{ secretRef: { name: 'xreason-postgres' } }]);
+  });
+
+  it('without an artifacts PVC, /artifacts is an emptyDir: still writable, gone with the pod', () => {
+    const pod = buildStageWorkload(request(), { images }).job.spec?.template.spec;
+    expect(pod?.volumes).toContainEqual({ name: 'artifacts', emptyDir: {} });
+    expect(pod?.containers[0]?.volumeMounts).toContainEqual({ name: 'artifacts', mountPath: '/artifacts' });
+  });
+});

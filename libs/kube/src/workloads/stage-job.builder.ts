@@ -1,34 +1,19 @@
 import type { V1Job, V1OwnerReference, V1Service, V1EnvVar, V1PodFailurePolicyRule } from '@kubernetes/client-node';
 import type { Static } from '@sinclair/typebox';
-import { API_VERSION, type ResourcesSchema, type StageKind } from '@xreason/contracts';
-import type { StageService, WorkloadRequest } from '@xreason/orchestration';
+import {
+  API_VERSION,
+  STAGE_WORKER_ENV,
+  type ResourcesSchema,
+  type StageKind,
+  stageOutputDir,
+} from '@xreason/contracts';
+import type { WorkloadRequest } from '@xreason/orchestration';
 import { ANNOTATIONS, FIELD_MANAGER, LABELS, jobName } from '../labels.js';
-
-/** How stage workers are scheduled in this cluster (Helm values → operator config). */
-export interface StageJobOptions {
-  /** Container image per worker service. */
-  readonly images: Readonly<Record<StageService, string>>;
-  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-  readonly serviceAccountName?: string;
-  /** Kueue LocalQueue: Jobs carry its label and are created suspended; only Kueue unsuspends them. */
-  readonly kueueQueue?: string;
-  /** Environment every worker gets (Kafka brokers, Triton endpoint, …). */
-  readonly env?: readonly V1EnvVar[];
-  /** Secret whose keys become environment variables (e.g. DATABASE_URL). */
-  readonly envFromSecret?: string;
-  /** PersistentVolumeClaim holding artifacts, mounted at /artifacts. */
-  readonly artifactsClaim?: string;
-  /** Retries of one failed index in place (multi-node); the operator's own retries are new Jobs. */
-  readonly backoffLimitPerIndex?: number;
-  readonly ttlSecondsAfterFinished?: number;
-  readonly defaultPriorityClassName?: string;
-  readonly rendezvousPort?: number;
-}
+import { ARTIFACTS_MOUNT, buildWorkerPodSpec, type StageJobOptions } from './worker-pod.js';
 
 /** Exit code with which a worker says "my input is wrong": retrying cannot help, the Job fails at once. */
 export const EXIT_INVALID_INPUT = 64;
 export const DEFAULT_RENDEZVOUS_PORT = 29500;
-const RUN_AS = 10001;
 
 export interface StageWorkload {
   readonly job: V1Job;
@@ -72,23 +57,20 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
     controller: true,
     blockOwnerDeletion: true,
   };
-  const limits: Record<string, string> = {};
-  const requests: Record<string, string> = {};
-  if (resources.gpus) limits['nvidia.com/gpu'] = String(resources.gpus);
-  if (resources.cpu) requests.cpu = limits.cpu = resources.cpu;
-  if (resources.memory) requests.memory = limits.memory = resources.memory;
-
+  const E = STAGE_WORKER_ENV;
+  // The upstream stages' output directories on the artifact store, as the local runtime passes them.
+  const inputs = Object.fromEntries(stage.dependsOn.map((d) => [d, stageOutputDir(ARTIFACTS_MOUNT, run, d)]));
   const env: V1EnvVar[] = [
-    { name: 'XREASON_RUN', value: run.name },
-    { name: 'XREASON_RUN_NAMESPACE', value: run.namespace },
-    { name: 'XREASON_RUN_UID', value: request.runUid },
-    { name: 'XREASON_STAGE', value: stage.name },
-    { name: 'XREASON_STAGE_KIND', value: stage.kind },
-    ...(stage.role ? [{ name: 'XREASON_STAGE_ROLE', value: stage.role }] : []),
-    { name: 'XREASON_ATTEMPT', value: String(attempt) },
-    { name: 'XREASON_LANGUAGES', value: stage.languages.join(',') },
-    { name: 'XREASON_RUN_SPEC', value: JSON.stringify(spec) },
-    ...(options.env ?? []),
+    { name: E.run, value: run.name },
+    { name: E.runNamespace, value: run.namespace },
+    { name: E.runUid, value: request.runUid },
+    { name: E.stage, value: stage.name },
+    { name: E.stageKind, value: stage.kind },
+    ...(stage.role ? [{ name: E.stageRole, value: stage.role }] : []),
+    { name: E.attempt, value: String(attempt) },
+    { name: E.languages, value: stage.languages.join(',') },
+    { name: E.runSpec, value: JSON.stringify(spec) },
+    { name: E.stageInputs, value: JSON.stringify(inputs) },
   ];
   if (multiNode) {
     env.push(
@@ -105,7 +87,6 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
     { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
     { action: 'FailJob', onExitCodes: { containerName: 'worker', operator: 'In', values: [EXIT_INVALID_INPUT] } },
   ];
-  const priorityClassName = resources.priorityClassName ?? options.defaultPriorityClassName;
 
   const job: V1Job = {
     apiVersion: 'batch/v1',
@@ -135,50 +116,17 @@ export function buildStageWorkload(request: WorkloadRequest, options: StageJobOp
       template: {
         metadata: { labels },
         spec: {
-          restartPolicy: 'Never',
           ...(multiNode ? { subdomain: name } : {}),
-          ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
-          automountServiceAccountToken: false,
-          ...(priorityClassName ? { priorityClassName } : {}),
-          ...(resources.nodeSelector ? { nodeSelector: { ...resources.nodeSelector } } : {}),
-          ...(resources.tolerations ? { tolerations: resources.tolerations.map((t) => ({ ...t })) } : {}),
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: RUN_AS,
-            runAsGroup: RUN_AS,
-            fsGroup: RUN_AS,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [
+          ...buildWorkerPodSpec(
+            options,
             {
-              name: 'worker',
               image: options.images[stage.service],
-              ...(options.imagePullPolicy ? { imagePullPolicy: options.imagePullPolicy } : {}),
               args: ['stage'],
               env,
-              ...(options.envFromSecret ? { envFrom: [{ secretRef: { name: options.envFromSecret } }] } : {}),
               ...(multiNode ? { ports: [{ name: 'rendezvous', containerPort: port }] } : {}),
-              resources: {
-                ...(Object.keys(limits).length ? { limits } : {}),
-                ...(Object.keys(requests).length ? { requests } : {}),
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              volumeMounts: [
-                { name: 'tmp', mountPath: '/tmp' },
-                ...(options.artifactsClaim ? [{ name: 'artifacts', mountPath: '/artifacts' }] : []),
-              ],
             },
-          ],
-          volumes: [
-            { name: 'tmp', emptyDir: {} },
-            ...(options.artifactsClaim
-              ? [{ name: 'artifacts', persistentVolumeClaim: { claimName: options.artifactsClaim } }]
-              : []),
-          ],
+            resources,
+          ),
         },
       },
     },

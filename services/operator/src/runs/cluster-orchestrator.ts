@@ -1,10 +1,43 @@
-import { ClusterOperator, loadKubeConfig, makeKubeApis } from '@xreason/kube';
+import { ClusterOperator, type StageJobOptions, loadKubeConfig, makeKubeApis } from '@xreason/kube';
 import type { RunRef } from '@xreason/orchestration';
 import { hostname } from 'node:os';
 import type { OperatorConfig } from '../operator.config.js';
 import { type Orchestrator, type RunView, type StageLog, UnsupportedInModeError } from './orchestrator.js';
 
 const nonEmpty = (value: string | undefined): string | undefined => (value && value.trim() ? value.trim() : undefined);
+
+/**
+ * How the operator's configuration reaches every worker pod it creates — the stage Jobs and the
+ * EvalSchedule CronJobs take the same options (libs/kube's buildWorkerPodSpec).
+ */
+export function workerOptions(config: OperatorConfig): StageJobOptions {
+  const kube = config.kube;
+  const kueueQueue = nonEmpty(kube.kueueQueue);
+  const serviceAccountName = nonEmpty(kube.stageServiceAccount);
+  const artifactsClaim = nonEmpty(kube.artifactsClaim);
+  const envFromSecret = nonEmpty(kube.envSecret);
+  const defaultPriorityClassName = nonEmpty(kube.priorityClass);
+  const tritonUrl = nonEmpty(config.triton.url);
+  return {
+    images: {
+      'data-prep': kube.imageDataPrep,
+      trainer: kube.imageTrainer,
+      merge: kube.imageMerge,
+      eval: kube.imageEval,
+    },
+    env: [
+      { name: 'KAFKA_BROKERS', value: config.kafka.brokers.join(',') },
+      ...(tritonUrl ? [{ name: 'TRITON_URL', value: tritonUrl }] : []),
+    ],
+    ...(kueueQueue ? { kueueQueue } : {}),
+    ...(serviceAccountName ? { serviceAccountName } : {}),
+    ...(artifactsClaim ? { artifactsClaim } : {}),
+    ...(envFromSecret ? { envFromSecret } : {}),
+    ...(defaultPriorityClassName ? { defaultPriorityClassName } : {}),
+    ...(kube.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: kube.ttlSecondsAfterFinished } : {}),
+    ...(kube.backoffLimitPerIndex !== undefined ? { backoffLimitPerIndex: kube.backoffLimitPerIndex } : {}),
+  };
+}
 
 /**
  * Cluster mode (docs/kubernetes.md): the ClusterOperator from libs/kube, started after Nest listens.
@@ -25,31 +58,14 @@ export class ClusterOrchestrator implements Orchestrator {
       throw new Error(
         `XREASON_KUBE_NAMESPACES: watching several namespaces (${namespaces.join(', ')}) is not supported yet; name one, or none for all`,
       );
-    const kueueQueue = nonEmpty(kube.kueueQueue);
-    const serviceAccountName = nonEmpty(kube.stageServiceAccount);
-    const artifactsClaim = nonEmpty(kube.artifactsClaim);
-    const envFromSecret = nonEmpty(kube.envSecret);
-    const defaultPriorityClassName = nonEmpty(kube.priorityClass);
+    if (!nonEmpty(kube.artifactsClaim))
+      log(
+        'XREASON_KUBE_ARTIFACTS_CLAIM is not set: stage outputs and evaluation reports go to an emptyDir per pod ' +
+          'and are lost with it (stages cannot read their upstream outputs); set stages.artifactsClaim',
+      );
     this.operator = new ClusterOperator({
       apis: makeKubeApis(loadKubeConfig()),
-      jobs: {
-        images: {
-          'data-prep': kube.imageDataPrep,
-          trainer: kube.imageTrainer,
-          merge: kube.imageMerge,
-          eval: kube.imageEval,
-        },
-        env: [{ name: 'KAFKA_BROKERS', value: config.kafka.brokers.join(',') }],
-        ...(kueueQueue ? { kueueQueue } : {}),
-        ...(serviceAccountName ? { serviceAccountName } : {}),
-        ...(artifactsClaim ? { artifactsClaim } : {}),
-        ...(envFromSecret ? { envFromSecret } : {}),
-        ...(defaultPriorityClassName ? { defaultPriorityClassName } : {}),
-        ...(kube.ttlSecondsAfterFinished !== undefined
-          ? { ttlSecondsAfterFinished: kube.ttlSecondsAfterFinished }
-          : {}),
-        ...(kube.backoffLimitPerIndex !== undefined ? { backoffLimitPerIndex: kube.backoffLimitPerIndex } : {}),
-      },
+      jobs: workerOptions(config),
       ...(namespaces[0] ? { namespace: namespaces[0] } : {}),
       identity: kube.identity ?? hostname(),
       leaseNamespace: kube.leaseNamespace,
