@@ -1,20 +1,21 @@
 #!/usr/bin/env node
-// Writes the generated CRDs to every directory that ships them (k8s/crds, helm/xreason/crds).
+// Writes the generated CRDs to every directory that ships them (k8s/crds, helm/xreason/crds), and
+// k8s/crds/kustomization.yaml.
 // `crds.spec.ts` fails when a committed copy differs from a fresh generation.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CRD_DIRECTORIES, renderCrdFiles } from './crds/crds.js';
+import { CRD_DIRECTORIES, renderCrdDirectory } from './crds/crds.js';
 import { RBAC_FILES } from './crds/operator-rbac.js';
 
 const root = resolve(import.meta.dirname, '../../..');
-const files = renderCrdFiles();
 for (const directory of CRD_DIRECTORIES) {
+  const files = renderCrdDirectory(directory);
   const target = join(root, directory);
   mkdirSync(target, { recursive: true });
   for (const stale of readdirSync(target))
     if (stale.endsWith('.yaml') && !files.has(stale)) rmSync(join(target, stale));
   for (const [name, text] of files) writeFileSync(join(target, name), text);
-  console.log(`wrote ${files.size} CRDs to ${directory}`);
+  console.log(`wrote ${[...files.keys()].join(', ')} to ${directory}`);
 }
 
 const header =

@@ -1,4 +1,7 @@
-import type { KubeObject, RenderedChart, RenderedManifest } from './chart.test-helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { CHART, type KubeObject, type RenderedChart, type RenderedManifest } from './chart.test-helpers.js';
 import { kubernetesSchemaErrors, type CustomResourceDefinition } from './kube-schemas.test-helpers.js';
 
 /**
@@ -15,6 +18,31 @@ export function templated(rendered: RenderedChart): RenderedManifest[] {
   return [...rendered.manifests, ...rendered.hooks].filter((m) => m.object !== null);
 }
 
+/** Objects that did not come from `helm template` (kustomize output, built workloads), shaped for the checks. */
+export function asRendered(objects: readonly KubeObject[]): RenderedChart {
+  const { name, version, appVersion } = parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as {
+    name: string;
+    version: string;
+    appVersion: string;
+  };
+  const manifest = (object: KubeObject) => ({
+    source: 'objects',
+    kind: object.kind,
+    name: object.metadata.name,
+    content: stringify(object),
+    object,
+  });
+  const isCrd = (o: KubeObject) => o.kind === 'CustomResourceDefinition';
+  return {
+    chart: { name, version, appVersion },
+    values: {},
+    crds: objects.filter(isCrd).map(manifest),
+    manifests: objects.filter((o) => !isCrd(o)).map(manifest),
+    hooks: [],
+    notes: '',
+  };
+}
+
 const id = (o: KubeObject) => `${o.kind}/${o.metadata?.name ?? '?'}`;
 
 export async function schemaProblems(rendered: RenderedChart): Promise<string[]> {
@@ -25,23 +53,34 @@ export async function schemaProblems(rendered: RenderedChart): Promise<string[]>
   return problems;
 }
 
-/** https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/ plus Helm's helm.sh/chart. */
-export function labelProblems(rendered: RenderedChart, releaseName: string): string[] {
+/**
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/ plus Helm's
+ * helm.sh/chart; objects shipped as kustomize bases (k8s/) say managed-by kustomize and carry no
+ * helm.sh/chart label.
+ */
+export function labelProblems(
+  rendered: RenderedChart,
+  releaseName: string,
+  managedBy: 'Helm' | 'kustomize' = 'Helm',
+): string[] {
   const { name, version, appVersion } = rendered.chart;
-  const expected: Record<string, string | RegExp> = {
-    'helm.sh/chart': `${name}-${version}`.replace(/\+/g, '_'),
+  const expected: Record<string, string | RegExp | null> = {
+    'helm.sh/chart': managedBy === 'Helm' ? `${name}-${version}`.replace(/\+/g, '_') : null,
     'app.kubernetes.io/name': /^[a-z0-9-]+$/,
     'app.kubernetes.io/instance': releaseName,
     'app.kubernetes.io/version': appVersion,
     'app.kubernetes.io/component': /^[a-z0-9-]+$/,
     'app.kubernetes.io/part-of': 'xreason',
-    'app.kubernetes.io/managed-by': 'Helm',
+    'app.kubernetes.io/managed-by': managedBy,
   };
   const problems: string[] = [];
   const check = (where: string, labels: Record<string, string> | undefined) => {
     for (const [key, want] of Object.entries(expected)) {
       const got = labels?.[key];
-      if (got === undefined) problems.push(`${where}: label ${key} is missing`);
+      if (want === null) {
+        if (got !== undefined)
+          problems.push(`${where}: label ${key}=${got} should not be there (not installed by Helm)`);
+      } else if (got === undefined) problems.push(`${where}: label ${key} is missing`);
       else if (typeof want === 'string' ? got !== want : !want.test(got))
         problems.push(`${where}: label ${key}=${got}, expected ${String(want)}`);
     }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CRD_DIRECTORIES, customResourceDefinitions, renderCrdFiles } from './crds.js';
+import { CRD_DIRECTORIES, customResourceDefinitions, renderCrdDirectory, renderCrdFiles } from './crds.js';
 
 const root = resolve(import.meta.dirname, '../../../..');
 
@@ -10,7 +10,7 @@ describe('generated CRDs', () => {
   it.each(CRD_DIRECTORIES)(
     'the copy committed in %s matches a fresh generation (run `npm run generate:crds -w @xreason/kube`)',
     (dir) => {
-      const fresh = renderCrdFiles();
+      const fresh = renderCrdDirectory(dir);
       const committed = readdirSync(join(root, dir))
         .filter((f) => f.endsWith('.yaml'))
         .sort();
