@@ -149,7 +149,7 @@ export interface ModelCheck {
 export interface NativeEngine {
   backendInfo(): { backend: string; gemmKernel: string; blasAvailable: boolean; blasCore: string; threads: number };
   setGemmKernel(kernel: 'blas' | 'blocked'): void;
-  /** How many MiB of freed device blocks the backend keeps for reuse (default 2048; XREASON_ENGINE_CACHE_MB). */
+  /** How many MiB of freed device blocks the backend keeps for reuse (default 512; XREASON_ENGINE_CACHE_MB). */
   setBufferCacheLimit(mebibytes: number): void;
   opCheckNames(): string[];
   checkOp(name: string, seed: number): OpCheck;

@@ -26,11 +26,21 @@ OpTable<T> make_table() {
 class CpuBackend final : public Backend {
  public:
   const char* name() const override { return "cpu"; }
-  // Freed blocks wait in a cache keyed by their exact size: a training step allocates the same
-  // activation shapes every time, and fresh pages from the kernel cost a fault each (~7% of a
-  // step before the cache). The cache holds at most cache_limit_ bytes; beyond it blocks go back.
-  void* alloc(size_t bytes) override {
+  // Freed blocks wait in a cache keyed by their size class: a training step allocates the same
+  // activation shapes every time, and fresh pages from the kernel cost a fault each (~7% of a step
+  // before the cache). Sizes round up to classes an eighth of a power of two apart (<= 12.5% slack),
+  // so batches padded to different lengths still reuse each other's blocks. The cache holds at most
+  // cache_limit_ bytes; past it the largest cached blocks go back to the system first.
+  static size_t size_class(size_t bytes) {
     const size_t size = (bytes + 63) / 64 * 64;
+    if (size <= 4096) return size;
+    size_t power = 4096;
+    while (power * 2 < size) power *= 2;
+    const size_t step = power / 8;
+    return (size + step - 1) / step * step;
+  }
+  void* alloc(size_t bytes) override {
+    const size_t size = size_class(bytes);
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = free_.find(size);
@@ -49,26 +59,14 @@ class CpuBackend final : public Backend {
   }
   void release(void* ptr) override {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = sizes_.find(ptr);
-    const size_t size = it->second;
-    if (cached_ + size <= cache_limit_) {
-      free_.emplace(size, ptr);
-      cached_ += size;
-      return;
-    }
-    sizes_.erase(it);
-    std::free(ptr);
+    free_.emplace(sizes_.at(ptr), ptr);
+    cached_ += sizes_.at(ptr);
+    trim_locked();
   }
   void set_cache_limit(size_t bytes) override {
     std::lock_guard<std::mutex> lock(mu_);
     cache_limit_ = bytes;
-    while (cached_ > cache_limit_) {  // give back the largest blocks first
-      auto it = std::prev(free_.end());
-      cached_ -= it->first;
-      sizes_.erase(it->second);
-      std::free(it->second);
-      free_.erase(it);
-    }
+    trim_locked();
   }
   void upload(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void download(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
@@ -88,9 +86,20 @@ class CpuBackend final : public Backend {
   size_t cached_ = 0;
   size_t cache_limit_ = cache_limit_from_env();
 
+  // Gives back the largest cached blocks until the cache fits its limit (mu_ held).
+  void trim_locked() {
+    while (cached_ > cache_limit_) {
+      auto it = std::prev(free_.end());
+      cached_ -= it->first;
+      sizes_.erase(it->second);
+      std::free(it->second);
+      free_.erase(it);
+    }
+  }
+
   static size_t cache_limit_from_env() {
     const char* mb = std::getenv("XREASON_ENGINE_CACHE_MB");
-    return size_t(mb ? std::strtoull(mb, nullptr, 10) : 2048) << 20;
+    return size_t(mb ? std::strtoull(mb, nullptr, 10) : 512) << 20;
   }
 };
 
