@@ -35,7 +35,7 @@ interface DemoOptions {
 
 /** Sizes of the full demo and of `--quick` (the CI test); flags override either. */
 const SIZES = {
-  full: { baseSteps: 1500, problems: 120, epochs: 3, grpoSteps: 6, evalProblems: 16, samples: 4 },
+  full: { baseSteps: 1500, problems: 400, epochs: 4, grpoSteps: 160, evalProblems: 32, samples: 4 },
   quick: { baseSteps: 120, problems: 24, epochs: 1, grpoSteps: 2, evalProblems: 6, samples: 2 },
 } as const;
 

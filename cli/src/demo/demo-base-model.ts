@@ -1,6 +1,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type WorldLanguage, SeededRandom, recipeRegistry } from '@xreason/datasets';
+import {
+  type WorldLanguage,
+  SeededRandom,
+  generateProblems,
+  problemText,
+  recipeRegistry,
+  workedSolution,
+} from '@xreason/datasets';
 import { type DecoderConfig, EngineModel, type TrainSequence, randomWeights, weightBuffers } from '@xreason/engine';
 import { saveCheckpoint } from '@xreason/models';
 import { type Tokenizer, trainByteLevelBpe } from '@xreason/tokenizer';
@@ -16,7 +23,7 @@ export interface DemoBaseModelOptions {
 
 /** What the demo's base model is; the cache directory name carries it, so another size builds anew. */
 export function demoBaseModelKey(options: Pick<DemoBaseModelOptions, 'languages' | 'seed' | 'steps'>): string {
-  return `base-${[...options.languages].sort().join('-')}-s${options.seed}-t${options.steps}`;
+  return `base-v3-${[...options.languages].sort().join('-')}-s${options.seed}-t${options.steps}`;
 }
 
 const MARKER = 'demo-base.json';
@@ -62,7 +69,23 @@ export async function ensureDemoBaseModel(options: DemoBaseModelOptions): Promis
   };
   const model = EngineModel.create(config, weightBuffers(randomWeights(config, options.seed)));
   model.setBaseTrainable(true);
-  const sequences = await Promise.all(english.map((e) => encodeExample(tokenizer, e.prompt, e.completion)));
+  // Plain documents in every language (a story problem and its worked solution, no chat turn): like a
+  // real base model this one has read each language, so SFT teaches it to think in one, not to write it.
+  const documents = generateProblems({
+    seed: options.seed + 2000,
+    split: 'train',
+    count: problems / 2,
+    languages: options.languages,
+  }).flatMap((problem) =>
+    options.languages.map((language) => {
+      const solution = workedSolution(problem, language);
+      return `${problemText(problem, language).question}\n${solution.reasoning}\n${solution.answer}`;
+    }),
+  );
+  const sequences = [
+    ...(await Promise.all(english.map((e) => encodeExample(tokenizer, e.prompt, e.completion)))),
+    ...(await Promise.all(documents.map((d) => encodeExample(tokenizer, d, '')))),
+  ];
   const random = new SeededRandom(options.seed);
   let order: number[] = [];
   for (let step = 0; step < options.steps; step++) {
@@ -100,8 +123,8 @@ function learningRate(step: number, total: number): number {
   return PEAK_LR * (0.1 + 0.45 * (1 + Math.cos(Math.PI * progress)));
 }
 
+// The loss covers the question too: a base model learns from all of its text.
 async function encodeExample(tokenizer: Tokenizer, prompt: string, completion: string): Promise<TrainSequence> {
-  const promptIds = await tokenizer.encodeIds(prompt, { addSpecialTokens: false });
-  const completionIds = await tokenizer.encodeIds(completion, { addSpecialTokens: false });
-  return { ids: [...promptIds, ...completionIds], promptLength: promptIds.length };
+  const ids = await tokenizer.encodeIds(`${prompt}${completion}`, { addSpecialTokens: false });
+  return { ids, promptLength: 1 };
 }

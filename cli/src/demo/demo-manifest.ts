@@ -24,8 +24,8 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
   // Every linear module: the base has only ever written English reasoning, and the new language's
   // words come out of the MLPs as much as the attention.
   const lora = {
-    r: 8,
-    alpha: 16,
+    r: 16,
+    alpha: 32,
     dropout: 0,
     targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
   };
@@ -41,16 +41,16 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
         { name: 'budget-sft', uri: `synthetic://world?count=${options.problems}&seed=${options.seed}` },
         {
           name: 'grpo-prompts',
-          uri: `synthetic://world?count=${Math.max(16, Math.round(options.problems / 4))}&seed=${options.seed + 1}`,
+          uri: `synthetic://world?count=${options.problems}&seed=${options.seed + 1}`,
         },
         { name: 'world', uri: `synthetic://world?split=test-iid&count=${options.evalProblems}` },
       ],
-      sft: { epochs: options.sftEpochs, learningRate: 3e-3, batchSize: 8, maxSequenceLength: 256, lora },
+      sft: { epochs: options.sftEpochs, learningRate: 5e-3, batchSize: 8, maxSequenceLength: 256, lora },
       grpo: {
         steps: options.grpoSteps,
-        learningRate: 1e-4,
-        rolloutsPerPrompt: 4,
-        promptsPerStep: 2,
+        learningRate: 5e-4,
+        rolloutsPerPrompt: 6,
+        promptsPerStep: 4,
         epsilonLow: 0.2,
         epsilonHigh: 0.28,
         klCoefficient: 0,
@@ -66,7 +66,9 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
         suites: ['world'],
         samples: options.evalSamples,
         k: [1, options.evalSamples],
-        temperature: 0.7,
+        // The published evaluation's sampling (temperature 0.6, top-p 0.95).
+        temperature: 0.6,
+        topP: 0.95,
         maxNewTokens: 128,
       },
       maxRetries: 1,
