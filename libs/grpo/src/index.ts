@@ -14,7 +14,14 @@ export {
   type GrpoSettings,
   type GrpoSpec,
 } from './settings.js';
-export { buildPromptSet, checkPromptSet, promptsForBatch, readPromptSet, type GrpoPrompt } from './prompt-set.js';
+export {
+  buildPromptSet,
+  checkPromptSet,
+  promptSetFromDatasets,
+  promptsForBatch,
+  readPromptSet,
+  type GrpoPrompt,
+} from './prompt-set.js';
 export { grpoLayout, grpoRootOfAdapter, type GrpoLayout } from './layout.js';
 export { JsonlLog, formatLineRef, parseLineRef, readJsonl, readLine, type LineRef } from './jsonl-log.js';
 export { readRunManifest, writeRunManifest, type GrpoRunManifest } from './run-manifest.js';

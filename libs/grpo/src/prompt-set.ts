@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type LanguageCode, isLanguageCode } from '@xreason/contracts';
 import { isWorldLanguage, recipeRegistry } from '@xreason/datasets';
 import { GrpoStageError } from './grpo-stage-error.js';
@@ -28,6 +30,32 @@ export function buildPromptSet(languages: readonly LanguageCode[], seed: number,
       prompt: example.prompt,
       gold: example.answer ?? '',
     }));
+}
+
+/**
+ * The prompts of built `grpo-prompts` datasets (data-prep's output, one directory per language):
+ * each examples.jsonl row's prompt and answer, in file order. The spec's data entry chose how many
+ * problems and which seed, so the loop trains on what the run asked for.
+ */
+export function promptSetFromDatasets(datasets: readonly { language: LanguageCode; dir: string }[]): GrpoPrompt[] {
+  const prompts: GrpoPrompt[] = [];
+  for (const { language, dir } of datasets) {
+    const file = join(dir, 'examples.jsonl');
+    if (!existsSync(file))
+      throw new GrpoStageError(`${file} is missing: not a built grpo-prompts dataset`, { permanent: true });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .forEach((line, i) => {
+        const row = JSON.parse(line) as { prompt?: unknown; answer?: unknown };
+        if (typeof row.prompt !== 'string' || typeof row.answer !== 'string')
+          throw new GrpoStageError(`${file}:${i + 1}: a prompt row needs string prompt and answer`, {
+            permanent: true,
+          });
+        prompts.push({ id: `${language}-${i}`, language, task: 'math', prompt: row.prompt, gold: row.answer });
+      });
+  }
+  return prompts;
 }
 
 export function checkPromptSet(prompts: readonly GrpoPrompt[]): void {

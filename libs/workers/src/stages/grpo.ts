@@ -1,5 +1,6 @@
-import { GRPO_WORKER_ENV, GrpoStageError, runGrpoStage } from '@xreason/grpo';
+import { GRPO_WORKER_ENV, GrpoStageError, promptSetFromDatasets, runGrpoStage } from '@xreason/grpo';
 import { checkpointInterval } from '../training/checkpoint-interval.js';
+import { datasetKey } from './data-prep.js';
 import { findUpstreamOutput } from '../runtime/resolve-inputs.js';
 import type { StageFunction } from '../runtime/run-stage-worker.js';
 import { PermanentStageError } from '../runtime/stage-error.js';
@@ -32,6 +33,13 @@ export const grpoStage: StageFunction = async (context, io) => {
   if (roles !== 'all' && roles !== 'trainer')
     throw new PermanentStageError(GRPO_WORKER_ENV.roles, `must be "all" or "trainer", got ${JSON.stringify(roles)}`);
   const interval = checkpointInterval(undefined);
+  // The run's grpo-prompts datasets (passed on by the SFT stage) are the prompt set: their spec entry
+  // chose how many problems. Without them the loop draws its default set.
+  const promptDatasets = context.languages.flatMap((language) => {
+    const dir = findUpstreamOutput(upstream, datasetKey('grpo-prompts', language));
+    return dir ? [{ language, dir }] : [];
+  });
+  const prompts = promptDatasets.length > 0 ? promptSetFromDatasets(promptDatasets) : undefined;
   if (brokers.length === 0) throw new PermanentStageError('KAFKA_BROKERS', 'GRPO runs over Kafka: set the brokers');
   try {
     const result = await runGrpoStage({
@@ -47,6 +55,7 @@ export const grpoStage: StageFunction = async (context, io) => {
       bus: { brokers, clientId: `xreason-trainer-${context.stage}` },
       seed: context.spec.seed ?? 1,
       roles,
+      ...(prompts ? { prompts } : {}),
       ...(interval === undefined ? {} : { checkpointEvery: interval }),
       signal: io.signal,
       onProgress: (p) =>
