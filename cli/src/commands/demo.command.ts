@@ -35,7 +35,7 @@ interface DemoOptions {
 
 /** Sizes of the full demo and of `--quick` (the CI test); flags override either. */
 const SIZES = {
-  full: { baseSteps: 1500, problems: 400, epochs: 4, grpoSteps: 160, evalProblems: 32, samples: 4 },
+  full: { baseSteps: 1500, problems: 400, epochs: 2, grpoSteps: 160, evalProblems: 32, samples: 4 },
   quick: { baseSteps: 120, problems: 24, epochs: 1, grpoSteps: 2, evalProblems: 6, samples: 2 },
 } as const;
 
@@ -109,7 +109,25 @@ export const demoCommand: CliCommand = {
           ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
           onProgress: log,
         });
+        // Ctrl-C mid-demo stops the platform too: left running, its Postgres would hold the state
+        // directory and the next demo would refuse to start.
+        let interrupted: (() => void) | undefined;
+        const interruption = new Promise<never>((_, reject) => {
+          interrupted = () => reject(new UserError('interrupted; the platform is stopped, the run keeps its state'));
+        });
+        interruption.catch(() => undefined);
+        const onSignal = () => interrupted?.();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
         try {
+          await Promise.race([interruption, demoRun()]);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          await platform.stop();
+        }
+
+        async function demoRun(): Promise<void> {
           const client = new ApiClient({ stateDir, url: platform.operatorUrl });
           const name = `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
           const manifest = demoRunManifest({
@@ -178,13 +196,13 @@ export const demoCommand: CliCommand = {
           console.log(`artifacts: ${join(artifacts, 'default', name)}`);
           if (options.keepRunning) {
             console.error(`\nthe platform is still up (operator ${platform.operatorUrl}); Ctrl-C stops it`);
+            process.off('SIGINT', onSignal); // here Ctrl-C is the way to finish, not an interruption
+            process.off('SIGTERM', onSignal);
             await new Promise<void>((done) => {
               process.once('SIGINT', () => done());
               process.once('SIGTERM', () => done());
             });
           }
-        } finally {
-          await platform.stop();
         }
       });
   },

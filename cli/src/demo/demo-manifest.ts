@@ -41,11 +41,12 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
         { name: 'budget-sft', uri: `synthetic://world?count=${options.problems}&seed=${options.seed}` },
         {
           name: 'grpo-prompts',
-          uri: `synthetic://world?count=${options.problems}&seed=${options.seed + 1}`,
+          // Each prompt once (steps × promptsPerStep): with a few dozen reused, GRPO memorised their answers.
+          uri: `synthetic://world?count=${options.grpoSteps * 4}&seed=${options.seed + 1}`,
         },
         { name: 'world', uri: `synthetic://world?split=test-iid&count=${options.evalProblems}` },
       ],
-      sft: { epochs: options.sftEpochs, learningRate: 5e-3, batchSize: 8, maxSequenceLength: 256, lora },
+      sft: { epochs: options.sftEpochs, learningRate: 3e-3, batchSize: 8, maxSequenceLength: 256, lora },
       grpo: {
         steps: options.grpoSteps,
         learningRate: 5e-4,
@@ -57,7 +58,8 @@ export function demoRunManifest(options: DemoRunOptions): AlignmentRun {
         lossAggregation: 'dr_grpo',
         maxPolicyLag: 1,
         rewardWeights: { accuracy: 1.0, languageConsistency: 0.2, format: 0.2 },
-        temperature: 1,
+        // Below 1: a model this small samples stray bytes at temperature 1, and every rollout pays for them.
+        temperature: 0.8,
         maxNewTokens: 96,
         lora,
       },
