@@ -1,16 +1,5 @@
-import 'reflect-metadata';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfig } from '@xreason/config';
-import { type PostgresServer, startEmbeddedPostgres } from '@xreason/db';
-import { setupTelemetry, type Telemetry } from '@xreason/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OperatorModule } from '../app.module.js';
-import { OperatorConfigSchema } from '../operator.config.js';
-import { MANIFEST_CONTENT_TYPES } from './runs.controller.js';
+import { type OperatorApi, startOperatorApi } from '../api/operator-api.test-helpers.js';
 
 const TOKEN = 't'.repeat(40);
 
@@ -25,43 +14,13 @@ spec:
 `;
 
 describe('runs REST API', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'xreason-runs-api-'));
-  chmodSync(stateDir, 0o755);
-  let postgres: PostgresServer;
-  let telemetry: Telemetry;
-  let app: NestExpressApplication;
-  let baseUrl: string;
-
+  let api: OperatorApi;
   beforeAll(async () => {
-    postgres = await startEmbeddedPostgres({ dataDir: join(stateDir, 'postgres') });
-    const config = loadConfig(OperatorConfigSchema, {
-      subject: 'operator configuration',
-      env: {
-        DATABASE_URL: postgres.url,
-        XREASON_STATE_DIR: stateDir,
-        XREASON_API_TOKEN: TOKEN,
-        XREASON_LOG_LEVEL: 'silent',
-      },
-    });
-    telemetry = setupTelemetry({ serviceName: 'xreason-operator', logLevel: 'silent' });
-    app = await NestFactory.create<NestExpressApplication>(OperatorModule.forRoot({ config, telemetry }), {
-      logger: false,
-    });
-    app.useBodyParser('text', { type: MANIFEST_CONTENT_TYPES });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/api/v1/runs`;
-    // The control loop is not started: these tests pin the API, not reconciliation.
+    api = await startOperatorApi({ token: TOKEN, prefix: '/api/v1/runs', tmpPrefix: 'xreason-runs-api-' });
   }, 120_000);
+  afterAll(() => api?.close());
 
-  afterAll(async () => {
-    await app?.close();
-    await telemetry?.shutdown();
-    await postgres?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
-  const call = (path: string, init: RequestInit = {}, token = TOKEN) =>
-    fetch(`${baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+  const call = (path: string, init: RequestInit = {}, token = TOKEN) => api.call(path, init, token);
 
   it('refuses every route without the API token', async () => {
     for (const [method, path] of [
