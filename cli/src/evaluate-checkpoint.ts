@@ -1,6 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { API_VERSION, type AlignmentRunSpec, type LanguageCode, parseResource } from '@xreason/contracts';
+import { renderHtmlReport } from '@xreason/evaluation';
+import type { ScoringMode } from '@xreason/reasoning';
 import { EVAL_SUMMARY_FILE, type EvalSummaryRow, evalStage } from '@xreason/workers';
 
 export interface CheckpointEvaluation {
@@ -63,4 +65,17 @@ export async function evaluateCheckpoint(e: CheckpointEvaluation): Promise<EvalS
     },
   );
   return (JSON.parse(readFileSync(join(e.outputDir, EVAL_SUMMARY_FILE), 'utf8')) as { rows: EvalSummaryRow[] }).rows;
+}
+
+/** The HTML report (accuracy vs language-consistency scatter, per-language bars with intervals) of summary rows. */
+export function writeHtmlReport(
+  file: string,
+  report: { title: string; rows: readonly EvalSummaryRow[]; samplesPerItem: number; mode: ScoringMode },
+): void {
+  const aggregates = report.rows.map((r) => ({
+    ...r,
+    mode: r.mode as ScoringMode,
+    samplesPerItem: report.samplesPerItem,
+  }));
+  writeFileSync(file, renderHtmlReport({ title: report.title, aggregates, mode: report.mode }));
 }

@@ -1,13 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isLanguageCode } from '@xreason/contracts';
 import { type Database, openDatabase } from '@xreason/db';
-import { renderHtmlReport } from '@xreason/evaluation';
-import type { ScoringMode } from '@xreason/reasoning';
 import type { EvalSummaryRow } from '@xreason/workers';
 import { type CliCommand, UserError } from '../cli-command.js';
 import { renderEvalSummary } from '../eval-summary.js';
-import { evaluateCheckpoint } from '../evaluate-checkpoint.js';
+import { evaluateCheckpoint, writeHtmlReport } from '../evaluate-checkpoint.js';
 import { registerEvalScheduleCommands } from './eval-schedule.command.js';
 import { parseChoice, parsePositiveInteger } from '../options.js';
 import { Progress } from '../progress.js';
@@ -117,10 +114,8 @@ export const evalCommand: CliCommand = {
           await database?.close();
         }
         progress.done(`done → ${outputDir}`);
-        // The HTML report (accuracy vs language-consistency scatter, per-language bars with intervals).
         const report = join(outputDir, 'report.html');
-        const aggregates = rows.map((r) => ({ ...r, mode: r.mode as ScoringMode, samplesPerItem: n }));
-        writeFileSync(report, renderHtmlReport({ title: `${o.suite}: ${resolve(o.model)}`, aggregates, mode }));
+        writeHtmlReport(report, { title: `${o.suite}: ${resolve(o.model)}`, rows, samplesPerItem: n, mode });
         console.log(o.json ? JSON.stringify(rows, null, 2) : `${renderEvalSummary(rows, mode)}\n\nreport: ${report}`);
       });
   },

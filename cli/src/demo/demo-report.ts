@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlignmentRun } from '@xreason/contracts';
-import { renderHtmlReport } from '@xreason/evaluation';
 import type { ScoringMode } from '@xreason/reasoning';
 import type { EvalSummaryRow } from '@xreason/workers';
-import { evaluateCheckpoint } from '../evaluate-checkpoint.js';
+import { evaluateCheckpoint, writeHtmlReport } from '../evaluate-checkpoint.js';
 
 export type DemoStage = 'base' | 'sft' | 'grpo' | 'merge';
 export const DEMO_STAGES: readonly DemoStage[] = ['base', 'sft', 'grpo', 'merge'];
@@ -106,12 +105,12 @@ export function writeDemoReport(
     json,
     `${JSON.stringify({ rows: evaluation.rows, wallSeconds: Math.round(facts.seconds), quick: facts.quick, mode: MODE }, null, 2)}\n`,
   );
-  const aggregates = evaluation.aggregates.map((r) => ({
-    ...r,
-    mode: r.mode as ScoringMode,
+  writeHtmlReport(html, {
+    title: facts.title,
+    rows: evaluation.aggregates,
     samplesPerItem: facts.samplesPerItem,
-  }));
-  writeFileSync(html, renderHtmlReport({ title: facts.title, aggregates, mode: MODE }));
+    mode: MODE,
+  });
   return { json, html };
 }
 

@@ -309,6 +309,7 @@ async function contrastiveStep(
         pairs: chosen.map((_, i) => [2 * i, 2 * i + 1] as const),
       },
     },
+    // Apart from the task steps' seeds (their micro-batch indices), so the two kinds never share masks.
     { dropoutSeed: 1_000_000_000 + step },
   );
   return { loss: result.contrastive, tokens: batch.reduce((sum, s) => sum + s.ids.length, 0) };
