@@ -104,6 +104,44 @@ describe('broker', () => {
     await admin.disconnect();
   });
 
+  /** Fetch v4 of one partition from `offset`, willing to wait 20 s for one byte. */
+  function fetchRequest(topic: string, offset: bigint): Buffer {
+    const name = Buffer.from(topic);
+    const body = Buffer.alloc(4 + 4 + 4 + 4 + 1 + 4 + 2 + name.length + 4 + 4 + 8 + 4);
+    let at = body.writeInt32BE(-1, 0); // replica_id
+    at = body.writeInt32BE(20_000, at); // max_wait_ms: longer than exchange() waits for an answer
+    at = body.writeInt32BE(1, at); // min_bytes
+    at = body.writeInt32BE(1 << 20, at);
+    at = body.writeInt8(0, at); // isolation_level
+    at = body.writeInt32BE(1, at);
+    at = body.writeInt16BE(name.length, at);
+    at += name.copy(body, at);
+    at = body.writeInt32BE(1, at);
+    at = body.writeInt32BE(0, at); // partition
+    at = body.writeBigInt64BE(offset, at);
+    body.writeInt32BE(1 << 20, at);
+    return request(1, 4, body);
+  }
+
+  /** The error code of the only partition of a Fetch v4 response. */
+  const partitionError = (response: Buffer) => response.readInt16BE(4 + 4 + 4 + 2 + response.readInt16BE(12) + 4 + 4);
+
+  it.each([
+    ['UNKNOWN_TOPIC_OR_PARTITION', 3, 'no-such-topic', 0n],
+    ['OFFSET_OUT_OF_RANGE', 1, 'fetch-errors', 1_000_000n],
+  ])(
+    'answers a long-polling Fetch with %s at once instead of after max_wait_ms',
+    async (_name, code, topic, offset) => {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'fetch-errors', numPartitions: 1 }] });
+      await admin.disconnect();
+      const response = await exchange(broker.port, fetchRequest(topic, offset));
+      expect(response).not.toBeNull();
+      expect(partitionError(response!)).toBe(code);
+    },
+  );
+
   it('logs why it closed a connection', () => {
     expect(warnings).toContain('closing connection');
   });

@@ -1,6 +1,8 @@
 /**
  * Fetch v4–11 with long polling: when fewer than min_bytes are available the request parks until
- * an append to one of its partitions brings enough, or max_wait_ms passes. No fetch sessions:
+ * an append to one of its partitions brings enough, or max_wait_ms passes. A partition error answers at
+ * once, as Kafka's replica manager does: a consumer told OFFSET_OUT_OF_RANGE or UNKNOWN_TOPIC_OR_PARTITION
+ * only after the whole long poll would sit idle that long before it resets its offset or refreshes metadata. No fetch sessions:
  * session_id 0 in every answer tells the client to keep sending full requests.
  */
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -35,8 +37,9 @@ const MAX_WAIT_MS = 30_000;
 function collect(
   broker: BrokerContext,
   request: FetchRequest,
-): { bytes: number; topics: { topic: string; partitions: PartitionData[] }[] } {
+): { bytes: number; failed: boolean; topics: { topic: string; partitions: PartitionData[] }[] } {
   let bytes = 0;
+  let failed = false;
   const topics = request.topics.map(({ topic, partitions }) => ({
     topic,
     partitions: partitions.map(({ partition, fetchOffset, maxBytes }): PartitionData => {
@@ -62,7 +65,8 @@ function collect(
       };
     }),
   }));
-  return { bytes, topics };
+  for (const { partitions } of topics) failed ||= partitions.some((p) => p.errorCode !== ErrorCode.NONE);
+  return { bytes, failed, topics };
 }
 
 function waitForData(broker: BrokerContext, request: FetchRequest): Promise<void> {
@@ -131,7 +135,13 @@ export const fetch: ApiHandler = {
     };
     let result = collect(broker, fetchRequest);
     const deadline = Date.now() + Math.min(Math.max(maxWaitMs, 0), MAX_WAIT_MS);
-    while (result.bytes < Math.max(minBytes, 1) && maxWaitMs > 0 && Date.now() < deadline && !broker.closed.aborted) {
+    while (
+      result.bytes < Math.max(minBytes, 1) &&
+      !result.failed &&
+      maxWaitMs > 0 &&
+      Date.now() < deadline &&
+      !broker.closed.aborted
+    ) {
       await waitForData(broker, { ...fetchRequest, maxWaitMs: deadline - Date.now() });
       result = collect(broker, fetchRequest);
     }
