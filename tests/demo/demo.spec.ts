@@ -39,6 +39,16 @@ describe('xreason demo', () => {
       // report.json: one row per language and stage, each a fraction, the stages in pipeline order
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
         rows: { model: string; stage: string; language: string; 'pass@1': number; language_consistency: number }[];
+        comparisons: {
+          language: string;
+          metric: 'pass@1' | 'language_consistency';
+          from: string;
+          to: string;
+          before: number;
+          after: number;
+          pValue: number;
+          adjustedPValue: number;
+        }[];
       };
       for (const language of ['fr', 'ja']) {
         const rows = report.rows.filter((r) => r.language === language);
@@ -50,7 +60,21 @@ describe('xreason demo', () => {
           expect(r.language_consistency).toBeGreaterThanOrEqual(0);
           expect(r.language_consistency).toBeLessThanOrEqual(1);
         }
+        // the claims, tested on the same samples the rows were computed from
+        const claims = report.comparisons.filter((c) => c.language === language);
+        expect(claims.map((c) => `${c.from}→${c.to} ${c.metric}`)).toEqual([
+          'base→sft language_consistency',
+          'sft→grpo pass@1',
+        ]);
+        const row = (stage: string) => rows.find((r) => r.stage === stage)!;
+        for (const c of claims) {
+          expect(c.before).toBeCloseTo(row(c.from)[c.metric], 9);
+          expect(c.after).toBeCloseTo(row(c.to)[c.metric], 9);
+          expect(c.adjustedPValue).toBeGreaterThanOrEqual(c.pValue);
+          expect(c.adjustedPValue).toBeLessThanOrEqual(1);
+        }
       }
+      expect(run.stdout).toMatch(/ja\s+sft → grpo\s+pass@1\s+[+-]\d+\.\d pts\s+p = /);
       expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<svg[\s\S]*sft-ja[\s\S]*<\/svg>/);
       expect(run.stdout).toMatch(/ja\s+merge\s+\d+\.\d%/);
       const name = /run (demo-\d+) succeeded/.exec(run.stderr)?.[1];

@@ -13,7 +13,13 @@ import { ApiClient } from '../api-client.js';
 import { type CliCommand, UserError } from '../cli-command.js';
 import { demoBaseModelKey, ensureDemoBaseModel } from '../demo/demo-base-model.js';
 import { demoRunManifest } from '../demo/demo-manifest.js';
-import { type DemoModel, evaluateDemoModels, renderDemoTable, writeDemoReport } from '../demo/demo-report.js';
+import {
+  type DemoModel,
+  evaluateDemoModels,
+  renderDemoComparisons,
+  renderDemoTable,
+  writeDemoReport,
+} from '../demo/demo-report.js';
 import { Progress } from '../progress.js';
 import { findFreePort } from '../local/free-port.js';
 import { LocalPlatform } from '../local/local-platform.js';
@@ -27,6 +33,8 @@ interface DemoOptions {
   epochs?: string;
   grpoSteps?: string;
   baseSteps?: string;
+  evalProblems?: string;
+  evalSamples?: string;
   seed: string;
   timeout: string;
   quick?: boolean;
@@ -35,7 +43,7 @@ interface DemoOptions {
 
 /** Sizes of the full demo and of `--quick` (the CI test); flags override either. */
 const SIZES = {
-  full: { baseSteps: 1500, problems: 400, epochs: 2, grpoSteps: 160, evalProblems: 32, samples: 4 },
+  full: { baseSteps: 1500, problems: 400, epochs: 2, grpoSteps: 160, evalProblems: 96, samples: 4 },
   quick: { baseSteps: 120, problems: 24, epochs: 1, grpoSteps: 2, evalProblems: 6, samples: 2 },
 } as const;
 
@@ -62,6 +70,14 @@ export const demoCommand: CliCommand = {
       .option('--problems <n>', `SFT problems per language (${SIZES.full.problems}; quick ${SIZES.quick.problems})`)
       .option('--epochs <n>', `SFT epochs (${SIZES.full.epochs}; quick ${SIZES.quick.epochs})`)
       .option('--grpo-steps <n>', `GRPO steps (${SIZES.full.grpoSteps}; quick ${SIZES.quick.grpoSteps})`)
+      .option(
+        '--eval-problems <n>',
+        `held-out problems per language in every evaluation (${SIZES.full.evalProblems}; quick ${SIZES.quick.evalProblems})`,
+      )
+      .option(
+        '--eval-samples <n>',
+        `samples per held-out problem (${SIZES.full.samples}; quick ${SIZES.quick.samples})`,
+      )
       .option('--seed <n>', 'seed of the model, the data and the sampling', '7')
       .option('--timeout <minutes>', 'give up after this long', '30')
       .option('--keep-running', 'leave the platform up afterwards (inspect with xreason run status)')
@@ -79,6 +95,8 @@ export const demoCommand: CliCommand = {
         const size = (flag: string, value: string | undefined, fallback: number) =>
           value === undefined ? fallback : parsePositiveInteger(flag, value);
         const baseSteps = size('--base-steps', options.baseSteps, sizes.baseSteps);
+        const evalProblems = size('--eval-problems', options.evalProblems, sizes.evalProblems);
+        const evalSamples = size('--eval-samples', options.evalSamples, sizes.samples);
         const stateDir = resolve(options.stateDir);
         const outDir = resolve(options.out);
         const started = Date.now();
@@ -137,8 +155,8 @@ export const demoCommand: CliCommand = {
             problems: size('--problems', options.problems, sizes.problems),
             sftEpochs: size('--epochs', options.epochs, sizes.epochs),
             grpoSteps: size('--grpo-steps', options.grpoSteps, sizes.grpoSteps),
-            evalProblems: sizes.evalProblems,
-            evalSamples: sizes.samples,
+            evalProblems,
+            evalSamples,
             seed,
           });
           await client.request('POST', '/runs', { text: JSON.stringify(manifest), contentType: 'application/json' });
@@ -189,9 +207,10 @@ export const demoCommand: CliCommand = {
             title: `xreason demo ${name}`,
             seconds,
             quick: Boolean(options.quick),
-            samplesPerItem: sizes.samples,
+            samplesPerItem: evalSamples,
           });
           console.log(renderDemoTable(evaluated.rows));
+          if (evaluated.comparisons.length > 0) console.log(`\n${renderDemoComparisons(evaluated.comparisons)}`);
           console.log(`\nwall time ${(seconds / 60).toFixed(1)} min · report ${files.html} · ${files.json}`);
           console.log(`artifacts: ${join(artifacts, 'default', name)}`);
           if (options.keepRunning) {

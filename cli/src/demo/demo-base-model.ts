@@ -23,7 +23,7 @@ export interface DemoBaseModelOptions {
 
 /** What the demo's base model is; the cache directory name carries it, so another size builds anew. */
 export function demoBaseModelKey(options: Pick<DemoBaseModelOptions, 'languages' | 'seed' | 'steps'>): string {
-  return `base-v3-${[...options.languages].sort().join('-')}-s${options.seed}-t${options.steps}`;
+  return `base-v4-${[...options.languages].sort().join('-')}-s${options.seed}-t${options.steps}`;
 }
 
 const MARKER = 'demo-base.json';
@@ -82,9 +82,11 @@ export async function ensureDemoBaseModel(options: DemoBaseModelOptions): Promis
       return `${problemText(problem, language).question}\n${solution.reasoning}\n${solution.answer}`;
     }),
   );
+  const drills = arithmeticDrills(options.seed + 3000, DRILL_PAGES, options.languages);
   const sequences = [
     ...(await Promise.all(english.map((e) => encodeExample(tokenizer, e.prompt, e.completion)))),
     ...(await Promise.all(documents.map((d) => encodeExample(tokenizer, d, '')))),
+    ...(await Promise.all(drills.map((d) => encodeExample(tokenizer, d, '')))),
   ];
   const random = new SeededRandom(options.seed);
   let order: number[] = [];
@@ -100,11 +102,27 @@ export async function ensureDemoBaseModel(options: DemoBaseModelOptions): Promis
   tokenizer.save(staging);
   writeFileSync(
     join(staging, MARKER),
-    `${JSON.stringify({ recipe: 'english-reasoning', problems, steps: options.steps, batch: BATCH, seed: options.seed, languages: options.languages }, null, 2)}\n`,
+    `${JSON.stringify({ recipe: 'english-reasoning', problems, arithmeticPages: DRILL_PAGES, steps: options.steps, batch: BATCH, seed: options.seed, languages: options.languages }, null, 2)}\n`,
   );
   rmSync(options.dir, { recursive: true, force: true });
   renameSync(staging, options.dir);
   return { dir: options.dir, created: true };
+}
+
+// Without these pages the base got three equations in four wrong (digit by digit, 2–3 digit numbers)
+// and solved 11% of held-out problems; with them it solves ~45%, so SFT's loss and GRPO's recovery
+// show above sampling noise. They teach arithmetic facts, never a whole problem.
+const DRILL_PAGES = 1500;
+const DRILL_LINES = 16;
+
+/** Pages of worked arithmetic: the facts the world's solutions use, as a base model has seen them in school texts. */
+function arithmeticDrills(seed: number, pages: number, languages: readonly WorldLanguage[]): string[] {
+  const problems = generateProblems({ seed, split: 'train', count: Math.ceil((pages * DRILL_LINES) / 2), languages });
+  const lines = problems.flatMap((p) => p.solution.map((s) => `${s.left} ${s.op} ${s.right} = ${s.result}`));
+  const out: string[] = [];
+  for (let i = 0; i + DRILL_LINES <= lines.length && out.length < pages; i += DRILL_LINES)
+    out.push(lines.slice(i, i + DRILL_LINES).join('\n'));
+  return out;
 }
 
 function shuffled(n: number, random: SeededRandom): number[] {
