@@ -225,6 +225,32 @@ describe('EngineModel invariants', () => {
   });
 });
 
+describe('training is bit-for-bit reproducible on the thread pool', () => {
+  it('the same batch gives the same gradient every time, whichever thread finishes first', async () => {
+    // 8 × 48 = 384 rows: the RMSNorm weight gradients are summed over many parallel row chunks, which
+    // were once added in the order threads finished (two pretrainings of one seed drifted apart).
+    const config = { ...tinyQwen2, vocabSize: 64, hiddenSize: 64, numHeads: 4, numKvHeads: 2, intermediateSize: 96 };
+    const model = tinyModel(config, 3, 0.1);
+    model.setBaseTrainable(true);
+    const batch = Array.from({ length: 8 }, (_, b) => ({
+      ids: Array.from({ length: 48 }, (_, t) => (b * 7 + t * 5) % 64),
+      promptLength: 1,
+    }));
+    const names = [
+      'model.norm.weight',
+      'model.layers.0.input_layernorm.weight',
+      'model.layers.1.post_attention_layernorm.weight',
+    ];
+    const gradients = async () => {
+      model.zeroGrad();
+      await model.lossAndBackward(batch);
+      return names.map((n) => Array.from(model.gradient(n)!));
+    };
+    const first = await gradients();
+    for (let i = 0; i < 40; i++) expect(await gradients()).toEqual(first);
+  });
+});
+
 describe('tensor specs known without a model', () => {
   it.each(families)(
     '%s: decoderTensorSpecs lists exactly the tensors and shapes the native model holds',
