@@ -43,7 +43,7 @@ interface DemoOptions {
 
 /** Sizes of the full demo and of `--quick` (the CI test); flags override either. */
 const SIZES = {
-  full: { baseSteps: 1500, problems: 400, epochs: 2, grpoSteps: 160, evalProblems: 96, samples: 4 },
+  full: { baseSteps: 2400, problems: 400, epochs: 2, grpoSteps: 160, evalProblems: 96, samples: 4 },
   quick: { baseSteps: 120, problems: 24, epochs: 1, grpoSteps: 2, evalProblems: 6, samples: 2 },
 } as const;
 

@@ -3,8 +3,9 @@ import { API_VERSION, type AlignmentRun, type LanguageCode } from '@xreason/cont
 /**
  * Eight prompts × six rollouts a step: with four, half the groups of a step had no reward variance and
  * the surviving two prompts' gradient was too noisy to move held-out accuracy (+0.8, +5.7, −0.8 points
- * over SFT on seed 7, against +4.7, +11.2, +11.2 with eight). A larger learning rate instead (2e-3)
- * collapsed the policy into repetition.
+ * over SFT on one base, against +4.7, +11.2, +11.2 with eight). A larger learning rate instead (2e-3)
+ * collapsed the policy into repetition. Neither helps when SFT solves under ~15%: then most groups are
+ * all wrong whatever the batch, which is why the demo's base pretrains long enough to do the arithmetic.
  */
 const GRPO_PROMPTS_PER_STEP = 8;
 
