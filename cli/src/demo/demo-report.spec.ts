@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LanguageCode } from '@xreason/contracts';
-import { holmAdjust, type SampleRecord } from '@xreason/evaluation';
+import { holmAdjust, type SampleRecord, samplesFileName } from '@xreason/evaluation';
 import { type DemoModel, compareDemoStages, renderDemoComparisons } from './demo-report.js';
 
 const ITEMS = 20;
@@ -60,7 +60,10 @@ describe('the demo tests its claims on the samples its evaluations wrote', () =>
   });
   afterEach(() => rmSync(out, { recursive: true, force: true }));
 
-  /** Writes `<out>/evals/<label>/results/<dir>/samples_world-test-iid_<language>.jsonl` for each language. */
+  /**
+   * Writes `<out>/evals/<label>/results/<dir>/samples_world-test-iid_<language>.jsonl` for each language,
+   * and the results.json that names them.
+   */
   function evaluation(
     label: string,
     languages: readonly LanguageCode[],
@@ -73,8 +76,10 @@ describe('the demo tests its claims on the samples its evaluations wrote', () =>
       for (let item = 0; item < ITEMS; item++)
         for (let index = 0; index < SAMPLES; index++)
           lines.push(JSON.stringify(sample(label, language, item, index, outcome(language, item))));
-      writeFileSync(join(dir, `samples_world-test-iid_${language}.jsonl`), `${lines.join('\n')}\n`);
+      writeFileSync(join(dir, samplesFileName('world-test-iid', language)), `${lines.join('\n')}\n`);
     }
+    const samples = Object.fromEntries(languages.map((l) => [l, samplesFileName('world-test-iid', l)]));
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ format: 'xreason.eval.results/v1', samples }));
   }
 
   const model = (stage: DemoModel['stage'], label: string, languages: string[]): DemoModel => ({

@@ -6,6 +6,7 @@ import {
   type SampleRecord,
   compareEvaluations,
   holmAdjust,
+  readResultsFile,
   readSamplesFile,
 } from '@xreason/evaluation';
 import type { ScoringMode } from '@xreason/reasoning';
@@ -133,17 +134,18 @@ export async function evaluateDemoModels(options: {
  * find one "significant" gain by chance.
  */
 export async function compareDemoStages(models: readonly DemoModel[], outDir: string): Promise<DemoComparison[]> {
+  // Each evaluation's results.json names its samples file per language (lm-eval-harness's layout).
   const samplesOf = async (label: string, language: string): Promise<SampleRecord[]> => {
     const results = join(outDir, 'evals', label, 'results');
     if (!existsSync(results)) return [];
-    const files = readdirSync(results, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) =>
-        readdirSync(join(results, d.name))
-          .filter((f) => f.startsWith('samples_') && f.endsWith(`_${language}.jsonl`))
-          .map((f) => join(results, d.name, f)),
-      );
-    return (await Promise.all(files.map(readSamplesFile))).flat();
+    const records: SampleRecord[] = [];
+    for (const entry of readdirSync(results, { withFileTypes: true })) {
+      const index = join(results, entry.name, 'results.json');
+      if (!entry.isDirectory() || !existsSync(index)) continue;
+      const file = (await readResultsFile(index)).samples[language];
+      if (file) records.push(...(await readSamplesFile(join(results, entry.name, file))));
+    }
+    return records;
   };
   const labelOf = (stage: DemoStage, language: string) =>
     models.find((m) => m.stage === stage && (stage === 'base' || m.languages.includes(language)))?.label;
