@@ -7,13 +7,19 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# ensure_packages WHO WHAT-FOR IF-NOT PACKAGE...: installs the packages not yet installed, saying why;
+# a failed install is a warning (IF-NOT says what happens then), never an error.
+ensure_packages() {
+  local who=$1 what_for=$2 if_not=$3
+  shift 3
+  dpkg -s "$@" >/dev/null 2>&1 && return 0
+  printf '\033[2m[%s] installing %s: %s\033[0m\n' "$who" "$what_for" "$*" >&2
+  apt_install "$@" || printf '\033[2m[%s] could not install them; %s\033[0m\n' "$who" "$if_not" >&2
+}
+
 # OpenBLAS is the engine's fast GEMM: with it the full demo takes about a third of the time on 2 cores.
-# Without it the engine builds its portable fallback, so a failed install is only a warning.
-# XREASON_ENGINE_BLAS=none skips it (the engine then builds the fallback anyway).
+# XREASON_ENGINE_BLAS=none skips it (the engine then builds its portable fallback anyway).
 ensure_openblas() {
   [ "${XREASON_ENGINE_BLAS:-}" != none ] || return 0
-  dpkg -s libopenblas-dev >/dev/null 2>&1 && return 0
-  printf '\033[2m[%s] installing libopenblas-dev (the engine'"'"'s fast GEMM)\033[0m\n' "$1" >&2
-  apt_install libopenblas-dev ||
-    printf '\033[2m[%s] could not install libopenblas-dev; the engine builds its portable GEMM (slower)\033[0m\n' "$1" >&2
+  ensure_packages "$1" "the engine's fast GEMM" "the engine builds its portable GEMM (slower)" libopenblas-dev
 }
