@@ -111,7 +111,8 @@ export async function ensureDemoBaseModel(options: DemoBaseModelOptions): Promis
 
 // Without these pages the base got three equations in four wrong (digit by digit, 2–3 digit numbers)
 // and solved 11% of held-out problems; with them and 2400 steps it solves ~80% (with 1500 steps, 18–70%
-// depending on the seed), so SFT's loss and GRPO's recovery show above sampling noise. They teach arithmetic facts, never a whole problem.
+// depending on the seed), so SFT's loss and GRPO's recovery show above sampling noise. They teach
+// arithmetic facts, never a whole problem.
 const DRILL_PAGES = 1500;
 const DRILL_LINES = 16;
 

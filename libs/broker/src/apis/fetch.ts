@@ -2,8 +2,8 @@
  * Fetch v4–11 with long polling: when fewer than min_bytes are available the request parks until
  * an append to one of its partitions brings enough, or max_wait_ms passes. A partition error answers at
  * once, as Kafka's replica manager does: a consumer told OFFSET_OUT_OF_RANGE or UNKNOWN_TOPIC_OR_PARTITION
- * only after the whole long poll would sit idle that long before it resets its offset or refreshes metadata. No fetch sessions:
- * session_id 0 in every answer tells the client to keep sending full requests.
+ * only after the whole long poll would sit idle that long before it resets its offset or refreshes
+ * metadata. No fetch sessions: session_id 0 in every answer tells the client to keep sending full requests.
  */
 import { ErrorCode } from '../protocol/error-codes.js';
 import { Writer } from '../protocol/writer.js';
